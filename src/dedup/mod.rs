@@ -77,17 +77,39 @@ pub struct DedupConfig {
     pub verify_ngram: usize,
     /// Smallest similarity (word coverage by shared trigrams) of a copy (default 0.5).
     pub copy_threshold: f64,
+    /// Words a copy must cover, in the paragraph its similarity comes from, unless the two
+    /// are identical (default 8).
+    pub min_copied_words: usize,
     /// Quoted shared words needed for a `shared-quote` match (default 8).
     pub quote_min_words: usize,
     /// Share of the covered words that must be quoted for a quote-only match (default 0.8).
     pub quote_share: f64,
-    /// A quote-only match covers less than this share of the unquoted words (default 0.5).
+    /// A quote-only match covers less than this share of the unquoted words of the
+    /// paragraph its similarity comes from (default 0.5).
     pub quote_narrative_max: f64,
+    /// A quote-only match needs one paragraph to frame the quote with at least this many
+    /// unquoted words of its own (default 12): fewer is an attribution clause, and the pair
+    /// is a copied quote paragraph whose attribution was changed.
+    pub quote_frame_words: usize,
     /// Share of a document's words found in another document for a republication
     /// (default 0.8).
     pub document_threshold: f64,
     /// A document needs this many eligible paragraphs to count as republished (default 3).
     pub document_min_paragraphs: usize,
+    /// Second round of candidate search (default true): two documents already sharing a
+    /// verified copy (wire copy is a document-level act) get their other paragraph pairs
+    /// compared too, which finds edited copies whose shared runs are too short for anchors
+    /// (SCMP 20 / Local 10 in the samples share runs of 5 and 7 words).
+    pub expand_documents: bool,
+    /// In document expansion, only pairs within this simhash Hamming distance are
+    /// verified (default 24, measured: see `docs/dedup.md`).
+    pub expand_max_hamming: u32,
+    /// Each document is expanded against at most this many linked documents, those with
+    /// the most verified copies first (default 16): bounds the work per document.
+    pub expand_max_partners: usize,
+    /// A copy whose paragraph recurs more than this many times (identical) does not link
+    /// documents (default 8): site templates would link every page of a site.
+    pub expand_max_group: usize,
     /// Paragraphs matched in more documents than this are ignored for document pairing
     /// (default 256), which keeps document pairing linear.
     pub document_max_fanout: usize,
@@ -112,9 +134,15 @@ impl Default for DedupConfig {
             min_shared_anchors: 1,
             verify_ngram: 3,
             copy_threshold: 0.5,
+            min_copied_words: 8,
             quote_min_words: 8,
             quote_share: 0.8,
             quote_narrative_max: 0.5,
+            quote_frame_words: 12,
+            expand_documents: true,
+            expand_max_hamming: 24,
+            expand_max_partners: 16,
+            expand_max_group: 8,
             document_threshold: 0.8,
             document_min_paragraphs: 3,
             document_max_fanout: 256,
@@ -182,6 +210,8 @@ impl DedupConfig {
             ("bucket_limit", self.bucket_limit),
             ("verify_batch", self.verify_batch),
             ("document_min_paragraphs", self.document_min_paragraphs),
+            ("expand_max_partners", self.expand_max_partners),
+            ("expand_max_group", self.expand_max_group),
         ] {
             if value == 0 {
                 return Err(invalid(field, value, "must be at least 1"));
@@ -228,6 +258,8 @@ impl DedupConfig {
         config.bucket_limit = config.bucket_limit.max(1);
         config.verify_batch = config.verify_batch.max(1);
         config.document_min_paragraphs = config.document_min_paragraphs.max(1);
+        config.expand_max_partners = config.expand_max_partners.max(1);
+        config.expand_max_group = config.expand_max_group.max(1);
         config.anchor_max_df = config.anchor_max_df.max(2);
         config.document_max_fanout = config.document_max_fanout.max(2);
         config.max_hamming = config.max_hamming.min(15);
@@ -545,12 +577,112 @@ impl Detector {
         }
     }
 
+    /// Second-round candidates: paragraph pairs of documents linked by verified copies
+    /// (see [`DedupConfig::expand_documents`]), not yet verified, within
+    /// `expand_max_hamming` bits of simhash. Pairs are between exact-group representatives.
+    pub fn expansion_candidates(
+        &self,
+        candidates: &Candidates,
+        already: &[u64],
+        verified: &[VerifiedPair],
+    ) -> Vec<u64> {
+        let config = &self.config;
+        let representative = &candidates.representative;
+        // Size of each exact group, from its (first, member) pairs (sorted by first).
+        let group_size = |first: u32| -> usize {
+            let low = index::pack_pair(first, 0);
+            let start = candidates.exact.partition_point(|&pair| pair < low);
+            let end = candidates
+                .exact
+                .partition_point(|&pair| (pair >> 32) as u32 <= first);
+            1 + end.saturating_sub(start)
+        };
+        let long = |id: u32| usize::from(self.word_counts[id as usize]) >= config.short_words;
+        let mut links: HashMap<(u32, u32), u32> = HashMap::new();
+        for pair in verified.iter().filter(|pair| pair.kind == MatchKind::Copy) {
+            let (doc_a, doc_b) = (self.key_of(pair.a).doc, self.key_of(pair.b).doc);
+            if doc_a == doc_b || !long(pair.a) || !long(pair.b) {
+                continue;
+            }
+            let rare = |id: u32| {
+                let first = representative[id as usize];
+                first != u32::MAX && group_size(first) <= config.expand_max_group
+            };
+            if rare(pair.a) && rare(pair.b) {
+                *links
+                    .entry((doc_a.min(doc_b), doc_a.max(doc_b)))
+                    .or_default() += 1;
+            }
+        }
+        // Keep, for each document, its `expand_max_partners` best-linked partners.
+        let mut partners: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+        for (&(a, b), &count) in &links {
+            partners.entry(a).or_default().push((count, b));
+            partners.entry(b).or_default().push((count, a));
+        }
+        let mut kept: Vec<(u32, u32)> = Vec::new();
+        for (&doc, list) in &mut partners {
+            list.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            for &(_, other) in list.iter().take(config.expand_max_partners) {
+                kept.push((doc.min(other), doc.max(other)));
+            }
+        }
+        kept.sort_unstable();
+        kept.dedup();
+        let paragraphs_of = |doc: u32| -> std::ops::Range<u32> {
+            let start = self.document_starts[doc as usize];
+            let end = self
+                .document_starts
+                .get(doc as usize + 1)
+                .copied()
+                .unwrap_or(self.simhashes.len() as u32);
+            start..end
+        };
+        let mut found: Vec<u64> = kept
+            .par_iter()
+            .flat_map_iter(|&(doc_a, doc_b)| {
+                let mut pairs = Vec::new();
+                for a in paragraphs_of(doc_a).filter(|&id| long(id)) {
+                    let first_a = representative[a as usize];
+                    for b in paragraphs_of(doc_b).filter(|&id| long(id)) {
+                        let first_b = representative[b as usize];
+                        if first_a == first_b || first_a == u32::MAX || first_b == u32::MAX {
+                            continue;
+                        }
+                        let distance = fingerprint::hamming(
+                            self.simhashes[first_a as usize],
+                            self.simhashes[first_b as usize],
+                        );
+                        if distance <= config.expand_max_hamming {
+                            pairs.push(index::pack_pair(first_a, first_b));
+                        }
+                    }
+                }
+                pairs
+            })
+            .collect();
+        found.par_sort_unstable();
+        found.dedup();
+        found.retain(|pair| already.binary_search(pair).is_err());
+        found
+    }
+
     /// Verifies every candidate and builds the report. Texts are fetched through `texts`
     /// in batches of `verify_batch` candidate pairs; only candidate paragraphs are fetched.
     pub fn finish(mut self, texts: &dyn ParagraphTexts) -> DedupReport {
         let candidates = self.candidates();
         let merged = candidates.merged();
-        let verification = verify_candidates(&self, &merged, texts);
+        let mut verification = verify_candidates(&self, &merged, texts);
+        let expansion = if self.config.expand_documents {
+            self.expansion_candidates(&candidates, &merged, &verification.pairs)
+        } else {
+            Vec::new()
+        };
+        let expanded = verify_candidates(&self, &expansion, texts);
+        let expanded_pairs = expanded.pairs.len();
+        verification.pairs.extend(expanded.pairs);
+        verification.texts.extend(expanded.texts);
+        verification.missing_texts += expanded.missing_texts;
         let stats = DedupStats {
             documents: self.documents.len(),
             paragraphs: self.simhashes.len(),
@@ -558,6 +690,8 @@ impl Detector {
             near_candidates: candidates.near.len(),
             anchor_candidates: candidates.anchored.len(),
             candidates: merged.len(),
+            expansion_candidates: expansion.len(),
+            expansion_verified_pairs: expanded_pairs,
             boilerplate_anchors: candidates.boilerplate_anchors,
             verified_pairs: verification.pairs.len(),
             missing_texts: verification.missing_texts,
@@ -842,8 +976,12 @@ pub struct DedupStats {
     pub near_candidates: usize,
     /// Candidate pairs from shared anchors.
     pub anchor_candidates: usize,
-    /// Distinct candidate pairs verified.
+    /// Distinct candidate pairs verified in the first round.
     pub candidates: usize,
+    /// Candidate pairs of the document expansion (second round).
+    pub expansion_candidates: usize,
+    /// Pairs the document expansion verified.
+    pub expansion_verified_pairs: usize,
     /// Anchors skipped as boilerplate.
     pub boilerplate_anchors: usize,
     /// Pairs that passed verification.

@@ -1,0 +1,5 @@
+//! Integration tests of the near-duplicate detector (`newsclean::dedup`).
+
+mod corpus;
+mod samples;
+mod syndication;
