@@ -32,6 +32,9 @@ pub struct WordSpan {
     pub end: u32,
     /// Whether the word stands between quotation marks in the original paragraph.
     pub quoted: bool,
+    /// Whether the word opens a sentence (first word, or first after `.`, `!` or `?`;
+    /// a dot after a one-letter segment, as in `U.S.`, does not end a sentence).
+    pub sentence_start: bool,
 }
 
 /// The normalised words of one paragraph.
@@ -101,6 +104,11 @@ impl Normalized {
         self.words[index].quoted
     }
 
+    /// Whether word `index` opens a sentence.
+    pub fn starts_sentence(&self, index: usize) -> bool {
+        self.words[index].sentence_start
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.words.clear();
@@ -125,6 +133,8 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     // Byte offset in out.text where the current word started, if a word is open.
     let mut word_start: Option<usize> = None;
     let mut word_quoted = false;
+    let mut word_sentence_start = false;
+    let mut sentence_pending = true;
     // Letters since the word started or since the last joining `.`: `U.S.` joins only
     // after one-letter segments.
     let mut segment_letters = 0usize;
@@ -140,6 +150,8 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
                 }
                 word_start = Some(out.text.len());
                 word_quoted = double_open || single_open;
+                word_sentence_start = sentence_pending;
+                sentence_pending = false;
                 segment_letters = 0;
             }
             push_folded(c, &mut out.text);
@@ -173,15 +185,17 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
                 }
             }
             '’' | '\'' if prev_alnum && !next_alnum && single_open => single_open = false,
+            '.' if segment_letters == 1 && prev_alnum => {}
+            '.' | '!' | '?' => sentence_pending = true,
             _ => {}
         }
         // Anything else separates words.
         if let Some(start) = word_start.take() {
-            finish_word(out, start, word_quoted);
+            finish_word(out, start, word_quoted, word_sentence_start);
         }
     }
     if let Some(start) = word_start.take() {
-        finish_word(out, start, word_quoted);
+        finish_word(out, start, word_quoted, word_sentence_start);
     }
 }
 
@@ -204,7 +218,7 @@ fn single_quote_closers(chars: &[(usize, char)]) -> Vec<usize> {
     closers
 }
 
-fn finish_word(out: &mut Normalized, start: usize, quoted: bool) {
+fn finish_word(out: &mut Normalized, start: usize, quoted: bool, sentence_start: bool) {
     fold_spelling_at(&mut out.text, start);
     // `per cent` → `percent`.
     if &out.text[start..] == "cent" {
@@ -212,15 +226,13 @@ fn finish_word(out: &mut Normalized, start: usize, quoted: bool) {
             if &out.text[previous.start as usize..previous.end as usize] == "per"
                 && previous.end as usize + 1 == start
             {
-                let merged_start = previous.start;
-                let merged_quoted = previous.quoted;
+                let merged = *previous;
                 out.words.pop();
-                out.text.truncate(merged_start as usize);
+                out.text.truncate(merged.start as usize);
                 out.text.push_str("percent");
                 out.words.push(WordSpan {
-                    start: merged_start,
                     end: out.text.len() as u32,
-                    quoted: merged_quoted,
+                    ..merged
                 });
                 return;
             }
@@ -230,6 +242,7 @@ fn finish_word(out: &mut Normalized, start: usize, quoted: bool) {
         start: start as u32,
         end: out.text.len() as u32,
         quoted,
+        sentence_start,
     });
 }
 
@@ -455,6 +468,16 @@ mod tests {
         assert_eq!(quoted("Jo is \"known to be\", he said."), expected);
         assert_eq!(quoted("Jo is ‘known to be’, he said."), expected);
         assert_eq!(quoted("Jo is 'known to be', he said."), expected);
+    }
+
+    #[test]
+    fn sentence_starts_are_marked() {
+        let normalized = normalize("Jo fled. “He is safe,” they said! In the U.S. too? Yes");
+        let starts: Vec<&str> = (0..normalized.len())
+            .filter(|&i| normalized.starts_sentence(i))
+            .map(|i| normalized.word(i))
+            .collect();
+        assert_eq!(starts, vec!["jo", "he", "in", "yes"]);
     }
 
     #[test]

@@ -15,19 +15,22 @@
 //! - **quotation analysis**: when two outlets quote the same passage inside sentences of
 //!   their own (Daily Beast 22 and SCMP 30 in the samples), the coverage can be high, yet
 //!   nothing but the quote was copied. Using the quote marks [`super::normalize`] records, a
-//!   pair is *quote-only* when, in the paragraph the similarity was taken from, (0) the
-//!   shared quoted words all belong to one quotation (a desk that kept two separate quotes
-//!   of a paragraph in their order kept its structure: SCMP 20 / Local 10), (1) at least
-//!   `quote_min_words` covered words are quoted and quoted words make at least `quote_share`
-//!   of the covered words (counting with the quote the one or two unquoted words a trigram
-//!   drags along at its edge, `they were “protecting him…`), (2) less than `quote_narrative_max` of its unquoted words are
-//!   covered (its own narrative, even a bare `Simpson said`, was not taken along: when it
-//!   was, the paragraph was copied whole, as in a merge), and (3) one of the two paragraphs
-//!   frames the quote with at least `quote_frame_words` unquoted words of its own. (3)
-//!   separates the shared quotation from a copied quote paragraph whose desk only changed
-//!   the attribution (`“…,” he told Benioff.` → `“…,” sources said.`): there the unshared
-//!   narrative is a short attribution clause. Quote-only pairs are never copies; they
-//!   become the weaker `shared-quote` kind.
+//!   pair is *quote-only* when, in the paragraph the similarity was taken from:
+//!   (0) the shared quoted words all belong to one quotation (a desk that kept two separate
+//!   quotes of a paragraph in their order kept its structure: SCMP 20 / Local 10);
+//!   (1) at least `quote_min_words` covered words are quoted and quoted words make at
+//!   least `quote_share` of the covered words (counting with the quote the one or two
+//!   unquoted words a trigram drags along at its edge, `they were “protecting him…`);
+//!   (2) less than `quote_narrative_max` of its unquoted words are covered: its own
+//!   narrative, even a bare `Simpson said`, was not taken along (when it was, the paragraph
+//!   was copied whole, as in a merge); a paragraph that is all quote has none to take;
+//!   and (3) one of the two paragraphs frames the quote with at least `quote_frame_words`
+//!   unquoted words of its own, inside its own sentences (a sentence holding shared and
+//!   own words). (3) separates the shared quotation from a copied quote paragraph whose
+//!   desk only changed the attribution (`“…,” he told Benioff.` → `“…,” sources said.`:
+//!   the unshared narrative is a short attribution clause) and from a quote paragraph
+//!   merged whole after another one (its sentences are all shared or all own).
+//!   Quote-only pairs are never copies; they become the weaker `shared-quote` kind.
 //! - **copied words**: a copy must also cover at least `min_copied_words` words, so that an
 //!   8-word line is not a copy of a long paragraph because both say `on the 16-inch MacBook
 //!   Pro`.
@@ -80,6 +83,9 @@ struct DirectionCounts {
     covered_unquoted: usize,
     /// Unquoted words not covered: the paragraph's own narrative around what is shared.
     unshared_unquoted: usize,
+    /// Whether some sentence holds both a covered word and an uncovered unquoted word: the
+    /// shared material sits inside a sentence of this paragraph's own.
+    mixes_sentences: bool,
 }
 
 impl DirectionCounts {
@@ -91,16 +97,23 @@ impl DirectionCounts {
         }
     }
 
-    /// Conditions (0), (1) and (2) of the module docs, seen from this paragraph: the shared
-    /// material is mostly quoted and the paragraph's own narrative was not taken along. A
-    /// paragraph that is all quote has no narrative to leave behind: it was copied whole.
+    /// Conditions (0), (1) and (2) of the module docs, seen from this paragraph: one
+    /// quotation, the shared material is mostly quoted and the paragraph's own narrative
+    /// was not taken along (a paragraph that is all quote has none to take).
     fn quote_without_narrative(&self, config: &DedupConfig) -> bool {
         let quoted = self.covered_quoted + self.covered_quote_glue;
-        self.shared_quotations == 1
+        let mostly_quoted = self.shared_quotations == 1
             && quoted >= config.quote_min_words
-            && quoted as f64 >= config.quote_share * self.covered as f64
-            && self.unquoted > 0
-            && (self.covered_unquoted as f64) < config.quote_narrative_max * self.unquoted as f64
+            && quoted as f64 >= config.quote_share * self.covered as f64;
+        let narrative_left_behind = self.unquoted == 0
+            || (self.covered_unquoted as f64) < config.quote_narrative_max * self.unquoted as f64;
+        mostly_quoted && narrative_left_behind
+    }
+
+    /// Condition (3) of the module docs, seen from this paragraph: it frames what is
+    /// shared with enough words of its own, inside its own sentences.
+    fn frames_quote(&self, config: &DedupConfig) -> bool {
+        self.unshared_unquoted >= config.quote_frame_words && self.mixes_sentences
     }
 }
 
@@ -169,7 +182,15 @@ fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts
         found
     };
     let mut quotation_covered = false;
+    // Per sentence: whether it holds a covered word, and an uncovered unquoted one.
+    let (mut sentence_covered, mut sentence_own) = (false, false);
     for (index, &is_covered) in covered.iter().enumerate() {
+        if this.normalized.starts_sentence(index) {
+            counts.mixes_sentences |= sentence_covered && sentence_own;
+            (sentence_covered, sentence_own) = (false, false);
+        }
+        sentence_covered |= is_covered;
+        sentence_own |= !is_covered && !this.normalized.is_quoted(index);
         let quoted = this.normalized.is_quoted(index);
         if is_covered && !quoted && near_covered_quote(index) {
             counts.covered_quote_glue += 1;
@@ -192,6 +213,7 @@ fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts
         }
         counts.covered += usize::from(is_covered);
     }
+    counts.mixes_sentences |= sentence_covered && sentence_own;
     counts
 }
 
@@ -222,8 +244,7 @@ pub fn measure(a: &Prepared, b: &Prepared, config: &DedupConfig) -> PairMeasure 
             forward.covered.min(backward.covered),
         )
     };
-    let framed =
-        forward.unshared_unquoted.max(backward.unshared_unquoted) >= config.quote_frame_words;
+    let framed = forward.frames_quote(config) || backward.frames_quote(config);
     let quote_only = quote_without_narrative && framed;
     PairMeasure {
         similarity: if identical && a.normalized.len() > 0 {
@@ -355,6 +376,26 @@ mod tests {
         );
         assert!(measured.quote_only, "{measured:?}");
         assert_eq!(verdict, None);
+    }
+
+    #[test]
+    fn a_quote_paragraph_inside_another_sentence_is_a_shared_quote() {
+        let (verdict, measured) = check(
+            "“Very talented people, super fun and entertaining, very cultural, which was a plus!”",
+            "The tie was already decided when Gonzalez and Mayer, saying “Very talented people, super fun and entertaining, very cultural, which was a plus!” topped Jarry 6-3, 7-5 in the doubles.",
+        );
+        assert!(measured.quote_only, "{measured:?}");
+        assert_eq!(verdict.map(|(kind, _)| kind), Some(MatchKind::SharedQuote));
+    }
+
+    #[test]
+    fn a_quote_paragraph_merged_after_another_is_a_copy() {
+        let (verdict, measured) = check(
+            "“Very talented people, super fun and entertaining, very cultural, which was a plus!”",
+            "The tie was already decided when Gonzalez and Mayer topped Jarry 6-3, 7-5 in the doubles. “Very talented people, super fun and entertaining, very cultural, which was a plus!”",
+        );
+        assert!(!measured.quote_only, "{measured:?}");
+        assert_eq!(verdict.map(|(kind, _)| kind), Some(MatchKind::Copy));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //!
 //! Source: the `gold` article bodies of `../shared/eval/scraped-pages-dev.jsonl` (read at
 //! test time, never copied into the repository). English pages (stop-word share >= 0.15)
-//! become wire stories, every fourth one a pool of "local" paragraphs instead. Pages that
-//! share any 8-word run with an earlier page (the dev set holds a few real syndicated pairs)
-//! are dropped, so that no unlabelled copy hides in the corpus, and so are short lines that
-//! recur in several pages (`Advertisement`-like).
+//! become wire stories, every fourth one a pool of "local" paragraphs instead. So that no
+//! unlabelled copy hides in the corpus, pages that share any 8-word run with an earlier page
+//! are dropped (the dev set holds a few real syndicated pairs), and so are paragraphs that
+//! repeat an earlier paragraph of their page (same words or a shared 6-word run), short
+//! lines repeating a run of another paragraph of their page (pull quotes) and short lines
+//! that recur in several pages (`Advertisement`-like).
 //!
 //! For each story a wire agency (AFP, Reuters, AP) publishes the original, and two to four
 //! outlets pick it up. An outlet keeps each wire paragraph with probability 0.85 and applies
@@ -22,11 +24,14 @@
 //! | `clause-reorder`| `A, B.` → `B, a.`; `X said that Y.` → `Y, X said.`                   |
 //! | `split`         | splits the paragraph in two at a sentence boundary                  |
 //! | `restyled`      | quote style + spelling + attribution together                       |
+//! | `desk rewrite`  | attribution + clause reorder + ~15% of words swapped for synonyms,  |
+//! |                 | the kind of edit SCMP 20 / Local 10 shows in the samples            |
 //!
 //! Paragraphs under 8 words only get `verbatim`, `quote-style` or `spelling`. Mixed in, as
 //! negatives: `paraphrase` (the deterministic paraphraser below: same facts, >50% of the
 //! words changed), `shared-quote` (an outlet's own sentence around a quotation of >= 8
-//! words from the wire paragraph), `local` paragraphs inserted between wire paragraphs, and
+//! words from the wire paragraph, framed by a local paragraph cut in two), `local`
+//! paragraphs inserted between wire paragraphs, and
 //! one site-template line per outlet at the end of each of its documents. With probability
 //! 0.15 an outlet instead republishes the whole story verbatim (a document-level truth).
 //!
@@ -101,10 +106,11 @@ pub enum Edit {
     ClauseReorder,
     Split,
     Restyled,
+    Rewritten,
 }
 
 impl Edit {
-    pub const ALL: [Edit; 9] = [
+    pub const ALL: [Edit; 10] = [
         Edit::Verbatim,
         Edit::QuoteStyle,
         Edit::Spelling,
@@ -114,6 +120,7 @@ impl Edit {
         Edit::ClauseReorder,
         Edit::Split,
         Edit::Restyled,
+        Edit::Rewritten,
     ];
 
     pub fn name(self) -> &'static str {
@@ -127,6 +134,7 @@ impl Edit {
             Edit::ClauseReorder => "clause-reorder",
             Edit::Split => "split",
             Edit::Restyled => "restyled",
+            Edit::Rewritten => "desk rewrite",
         }
     }
 }
@@ -238,23 +246,46 @@ fn usable_pages(gold: &[(String, String)], corpus: &mut Corpus) -> Vec<(String, 
         let mut paragraphs: Vec<String> = Vec::new();
         let mut runs = HashSet::new();
         let mut lines_seen = HashSet::new();
+        let mut page_runs: HashSet<String> = HashSet::new();
         for line in text.lines() {
             let line = line.replace('\u{a0}', " ").trim().to_owned();
             if word_count(&line) < 3 {
                 continue;
             }
-            // A page repeating itself (pull quotes, `See it now: Amazon` under each item)
-            // would make unlabelled copies: keep the first occurrence only.
+            // A page repeating itself (pull quotes, `See it now: Amazon` under each item, a
+            // summary restating the body) would make unlabelled copies: keep the first
+            // occurrence only (same words, or a 6-word run of an earlier paragraph).
             let words = simple_words(&line);
             let own_runs: Vec<String> = words.windows(8).map(|run| run.join(" ")).collect();
-            if !lines_seen.insert(words.join(" ")) || own_runs.iter().any(|run| runs.contains(run))
+            let own_short_runs: Vec<String> = words.windows(6).map(|run| run.join(" ")).collect();
+            if !lines_seen.insert(words.join(" "))
+                || own_short_runs.iter().any(|run| page_runs.contains(run))
             {
                 corpus.repeated_within_page += 1;
                 continue;
             }
             runs.extend(own_runs);
+            page_runs.extend(own_short_runs);
             paragraphs.push(line);
         }
+        // A short line repeating a run of another paragraph of its page (a pull quote).
+        let joined: Vec<String> = paragraphs
+            .iter()
+            .map(|p| format!(" {} ", simple_words(p).join(" ")))
+            .collect();
+        let before = paragraphs.len();
+        let mut position = 0;
+        paragraphs.retain(|_| {
+            let own = &joined[position];
+            let repeated = word_count(own) < 8
+                && joined
+                    .iter()
+                    .enumerate()
+                    .any(|(other, text)| other != position && text.contains(own.as_str()));
+            position += 1;
+            !repeated
+        });
+        corpus.repeated_within_page += before - paragraphs.len();
         if runs
             .iter()
             .any(|run| seen_runs.get(run).is_some_and(|&page| page != index))
@@ -444,7 +475,15 @@ fn outlet_copy(
                 None => corpus.paraphrases_dropped += 1,
             }
         } else if !short && rng.chance(0.06) && quotation(tokens).is_some() {
-            let quoted = shared_quote(rng, outlet, tokens);
+            // Frame with a local paragraph of 10 words or more and no quotation of its own.
+            let Some(position) = local_pool
+                .iter()
+                .rposition(|p| word_count(p) >= 10 && !p.contains(['"', '“', '”', '‘', '’']))
+            else {
+                continue;
+            };
+            let frame = local_pool.remove(position);
+            let quoted = shared_quote(tokens, &frame);
             out.push(paragraph_from(&quoted, Origin::SharedQuote, vec![*id]));
         } else if short {
             let edit = *rng.pick(&[Edit::Verbatim, Edit::QuoteStyle, Edit::Spelling]);
@@ -557,6 +596,11 @@ fn apply_edit(rng: &mut Rng, edit: Edit, tokens: &[Token]) -> (Vec<Token>, Edit)
             let styled = apply_simple(rng, Edit::QuoteStyle, tokens);
             let spelled = apply_simple(rng, Edit::Spelling, &styled);
             (change_attribution(rng, &spelled), Edit::Restyled)
+        }
+        Edit::Rewritten => {
+            let attributed = change_attribution(rng, tokens);
+            let reordered = reorder_clauses(&attributed).unwrap_or(attributed);
+            (swap_words(rng, &reordered, 0.15), Edit::Rewritten)
         }
         Edit::Merge | Edit::Split => (tokens.to_vec(), Edit::Verbatim),
     }
@@ -942,38 +986,33 @@ fn quotation(tokens: &[Token]) -> Option<std::ops::Range<usize>> {
     None
 }
 
-const QUOTE_INTROS: &[&str] = &[
-    "In remarks that quickly circulated online, the account was blunt:",
-    "Readers of {outlet} will recall the warning, delivered without hedging:",
-    "The line that stood out in coverage on both sides of the Atlantic was this:",
-    "Critics seized on a single passage, repeated across social media:",
-];
-
-const QUOTE_OUTROS: &[&str] = &[
-    "Few commentators expected such candour.",
-    "It was not the first time such words had been used.",
-    "Analysts were divided over what it signalled.",
-];
-
-/// An outlet's own sentence around the wire paragraph's quotation.
-fn shared_quote(rng: &mut Rng, outlet: &str, tokens: &[Token]) -> Vec<Token> {
+/// An outlet's own sentence around the wire paragraph's quotation: a paragraph of the
+/// outlet's own (from the local pool, used once, 10 words or more, without quotation
+/// marks of its own) is cut in two at a word boundary near its
+/// middle and the quotation goes in between, introduced by `, saying` so it reads as one
+/// sentence. Every framing is unique, as real outlets' sentences are.
+fn shared_quote(tokens: &[Token], frame: &str) -> Vec<Token> {
     let range = quotation(tokens).expect("caller checked for a quotation");
-    let intro = rng.pick(QUOTE_INTROS).replace("{outlet}", outlet);
-    let outro = *rng.pick(QUOTE_OUTROS);
-    let mut out: Vec<Token> = intro
-        .split_whitespace()
+    let frame: Vec<&str> = frame.split_whitespace().collect();
+    let cut = frame.len() / 2;
+    let mut out: Vec<Token> = frame[..cut]
+        .iter()
         .map(|t| Token {
-            text: t.to_owned(),
+            text: t.trim_end_matches(['.', ',']).to_owned(),
             source: None,
         })
         .collect();
+    out.push(Token {
+        text: "saying".to_owned(),
+        source: None,
+    });
     let mut quote = tokens[range].to_vec();
     if let Some(last) = quote.last_mut() {
         last.text = last.text.trim_end_matches([',', '.', ';', ':']).to_owned();
     }
     out.extend(quote);
-    out.extend(outro.split_whitespace().map(|t| Token {
-        text: t.to_owned(),
+    out.extend(frame[cut..].iter().map(|t| Token {
+        text: t.to_string(),
         source: None,
     }));
     out
@@ -1525,6 +1564,41 @@ fn paraphrase_unchecked(rng: &mut Rng, tokens: &[Token]) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Swaps about `share` of the words found in [`SYNONYMS`] (names and numbers never) for
+/// their synonym; swapped words lose their wire origin.
+fn swap_words(rng: &mut Rng, tokens: &[Token], share: f64) -> Vec<Token> {
+    let synonyms: HashMap<&str, &str> = SYNONYMS.iter().copied().collect();
+    tokens
+        .iter()
+        .enumerate()
+        .map(|(position, token)| {
+            let start = token.text.find(|c: char| c.is_alphabetic());
+            let Some(start) = start else {
+                return token.clone();
+            };
+            let end = token.text[start..]
+                .find(|c: char| !c.is_alphabetic())
+                .map_or(token.text.len(), |offset| start + offset);
+            let core = &token.text[start..end];
+            let is_name = position > 0 && core.chars().next().is_some_and(char::is_uppercase);
+            match synonyms.get(core.to_lowercase().as_str()) {
+                Some(replacement) if !is_name && rng.chance(share / 0.5) && rng.chance(0.5) => {
+                    Token {
+                        text: format!(
+                            "{}{}{}",
+                            &token.text[..start],
+                            replacement,
+                            &token.text[end..]
+                        ),
+                        source: None,
+                    }
+                }
+                _ => token.clone(),
+            }
+        })
+        .collect()
 }
 
 fn multiset(tokens: &[Token]) -> BTreeMap<String, usize> {
