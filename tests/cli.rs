@@ -204,3 +204,155 @@ fn shipped_rules_check_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// (site, input line) pairs of each syndicated or shared-quote cluster found by `run` on the samples.
+fn clusters_by_line(out: &std::path::Path) -> Vec<(String, Vec<(String, u64)>)> {
+    let recs = records(&out.join("documents.jsonl"));
+    let mut clusters: std::collections::BTreeMap<u64, (String, Vec<(String, u64)>)> =
+        Default::default();
+    for r in &recs {
+        for p in r["paragraphs"].as_array().expect("paragraphs") {
+            if let Some(c) = p["cluster"].as_u64() {
+                let entry = clusters
+                    .entry(c)
+                    .or_insert_with(|| (p["kind"].as_str().expect("kind").to_string(), vec![]));
+                entry.1.push((
+                    r["site"].as_str().expect("site").to_string(),
+                    p["line"].as_u64().expect("line"),
+                ));
+            }
+        }
+    }
+    clusters.into_values().collect()
+}
+
+#[test]
+fn run_on_samples_flags_exactly_the_seeds_pairs() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    let out = newsclean(
+        &dir.0,
+        &["run", samples.to_str().expect("utf-8"), "--out", "out"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clusters = clusters_by_line(&dir.path("out"));
+    let syndicated: Vec<&Vec<(String, u64)>> = clusters
+        .iter()
+        .filter(|(k, _)| k == "syndicated")
+        .map(|(_, m)| m)
+        .collect();
+    let pair = |a: u64, b: u64| vec![("scmp".to_string(), a), ("thelocal".to_string(), b)];
+    assert_eq!(
+        syndicated,
+        [&pair(20, 10), &pair(30, 28), &pair(32, 36)],
+        "all clusters: {clusters:?}"
+    );
+    // The Daily Beast quotes SCMP 30's JoongAng passage inside its own sentence: weaker.
+    for (kind, members) in &clusters {
+        if members.contains(&("dailybeast".to_string(), 22)) {
+            assert_eq!(kind, "shared-quote");
+        }
+    }
+    let dups = std::fs::read_to_string(dir.path("out/duplicates.jsonl")).expect("duplicates.jsonl");
+    assert!(dups
+        .lines()
+        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(
+        dups.contains("\"AFP\""),
+        "wire credit reported with its clusters"
+    );
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(run["clusters"]["syndicated"], 3);
+    assert!(
+        !dir.path("out/.cleaned.jsonl").exists(),
+        "staged records are not left in the output"
+    );
+}
+
+#[test]
+fn dedup_on_clean_records_drops_later_copies() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    assert!(newsclean(
+        &dir.0,
+        &[
+            "clean",
+            samples.to_str().expect("utf-8"),
+            "--out",
+            "clean",
+            "--quiet"
+        ]
+    )
+    .status
+    .success());
+    let out = newsclean(
+        &dir.0,
+        &[
+            "dedup",
+            "clean/documents.jsonl",
+            "--out",
+            "dd",
+            "--dedup",
+            "drop",
+            "--quiet",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&dir.path("dd/documents.jsonl"));
+    let local = recs
+        .iter()
+        .find(|r| r["site"] == "thelocal")
+        .expect("thelocal record");
+    let dropped: Vec<&Value> = local["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .filter(|r| r["rule"].as_str().is_some_and(|s| s.starts_with("dedup:")))
+        .collect();
+    let lines: Vec<u64> = dropped
+        .iter()
+        .map(|r| r["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(
+        lines,
+        [10, 28, 36],
+        "The Local's copies of SCMP's earlier paragraphs are dropped"
+    );
+    assert!(!local["text"]
+        .as_str()
+        .expect("text")
+        .contains("The Kim dynasty has ruled"));
+    let scmp = recs
+        .iter()
+        .find(|r| r["site"] == "scmp")
+        .expect("scmp record");
+    assert!(
+        scmp["text"]
+            .as_str()
+            .expect("text")
+            .contains("The Kim dynasty has ruled"),
+        "first occurrence kept"
+    );
+    let beast = recs
+        .iter()
+        .find(|r| r["site"] == "dailybeast")
+        .expect("beast");
+    assert!(
+        beast["removed"]
+            .as_array()
+            .expect("removed")
+            .iter()
+            .all(|r| !r["rule"].as_str().unwrap_or("").starts_with("dedup:")),
+        "a shared quote is not dropped"
+    );
+}
