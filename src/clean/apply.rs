@@ -16,6 +16,8 @@ pub struct WorkLine {
     pub number: usize,
     pub text: String,
     pub kept: bool,
+    /// `word_count(text)`, kept up to date: scopes ask for it on every line for every rule.
+    pub words: usize,
 }
 
 /// The state cleaning works on.
@@ -26,6 +28,8 @@ pub struct Work {
     pub removed: Vec<Removal>,
     /// How many times a rewrite changed a line's text.
     pub rewrites: usize,
+    /// How many times a lift filled a metadata field.
+    pub lifts: usize,
 }
 
 impl Work {
@@ -36,6 +40,7 @@ impl Work {
             .map(|l| WorkLine {
                 kept: !l.text.is_empty(),
                 number: l.number,
+                words: word_count(&l.text),
                 text: l.text,
             })
             .collect();
@@ -81,11 +86,11 @@ impl Work {
                 .iter()
                 .filter(|r| everything || r.depends_on_neighbours())
             {
-                let before = (self.removed.len(), self.rewrites, self.metadata.clone());
+                let before = (self.removed.len(), self.rewrites, self.lifts);
                 self.apply(rule);
                 trace(
                     rule,
-                    before != (self.removed.len(), self.rewrites, self.metadata.clone()),
+                    before != (self.removed.len(), self.rewrites, self.lifts),
                 );
             }
             if (removed, rewrites) == (self.removed.len(), self.rewrites) {
@@ -193,6 +198,7 @@ impl Work {
                         })
                         .collect();
                     self.removed.extend(cut);
+                    self.lines[i].words = word_count(&rewritten);
                     self.lines[i].text = rewritten;
                     self.rewrites += 1;
                 }
@@ -218,6 +224,10 @@ impl Work {
                     LiftLine::Any => candidates,
                 };
                 for i in candidates {
+                    // The DFA answers "does it match" far faster than the capture engine.
+                    if !pattern.is_match(&self.lines[i].text) {
+                        continue;
+                    }
                     let Some(caps) = pattern.captures(&self.lines[i].text) else {
                         continue;
                     };
@@ -240,6 +250,7 @@ impl Work {
                                 for c in normalize_credits(value) {
                                     if !meta.credits.contains(&c) {
                                         meta.credits.push(c);
+                                        self.lifts += 1;
                                     }
                                 }
                                 continue;
@@ -247,6 +258,7 @@ impl Work {
                             _ => continue,
                         };
                         if slot.is_none() {
+                            self.lifts += 1;
                             *slot = Some(match name {
                                 "published" | "updated" => {
                                     parse_date(value, offset).unwrap_or_else(|| value.to_string())
@@ -285,11 +297,14 @@ impl Work {
 
     /// Which of the `kept` lines a scope admits.
     fn scope_mask(&self, kept: &[usize], scope: &Scope) -> Vec<bool> {
+        if scope.is_unlimited() {
+            return vec![true; kept.len()];
+        }
         let mut body_before = 0;
         kept.iter()
             .enumerate()
             .map(|(ordinal, &i)| {
-                let words = word_count(&self.lines[i].text);
+                let words = self.lines[i].words;
                 let ok = scope.first_lines.is_none_or(|n| ordinal < n)
                     && scope.after_body.is_none_or(|n| body_before >= n)
                     && scope.min_words.is_none_or(|n| words >= n)

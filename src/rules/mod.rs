@@ -71,6 +71,17 @@ pub struct Scope {
     pub followed_by_headline: bool,
 }
 
+impl Scope {
+    /// Whether the scope admits every line.
+    pub fn is_unlimited(&self) -> bool {
+        self.first_lines.is_none()
+            && self.after_body.is_none()
+            && self.min_words.is_none()
+            && self.max_words.is_none()
+            && !self.followed_by_headline
+    }
+}
+
 /// Which lines a `lift` rule looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LiftLine {
