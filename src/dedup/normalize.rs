@@ -262,7 +262,9 @@ fn push_folded(c: char, out: &mut String) {
         'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
         'ý' | 'ÿ' | 'Ý' => 'y',
         _ => {
-            out.extend(c.to_lowercase());
+            // Lower-casing may produce marks (`İ` → `i` + U+0307) that are not letters:
+            // keep letters only, so that normalising again changes nothing.
+            out.extend(c.to_lowercase().filter(|lower| lower.is_alphanumeric()));
             return;
         }
     };
