@@ -73,6 +73,11 @@ pub struct DedupConfig {
     pub anchor_max_df: usize,
     /// Shared anchors a pair needs to become a candidate (default 1).
     pub min_shared_anchors: usize,
+    /// Anchors carried by at most this many paragraphs propose their pairs as they are
+    /// (default 4); pairs of more common anchors must also pass the simhash prefilter
+    /// (`prefilter_max_hamming`). Keeps phrases that recur by chance in a large batch from
+    /// flooding verification.
+    pub anchor_rare_df: usize,
     /// Word n-gram length of the verification measure (default 3).
     pub verify_ngram: usize,
     /// Smallest similarity (word coverage by shared trigrams) of a copy (default 0.5).
@@ -101,9 +106,10 @@ pub struct DedupConfig {
     /// compared too, which finds edited copies whose shared runs are too short for anchors
     /// (SCMP 20 / Local 10 in the samples share runs of 5 and 7 words).
     pub expand_documents: bool,
-    /// In document expansion, only pairs within this simhash Hamming distance are
-    /// verified (default 24, measured: see `docs/dedup.md`).
-    pub expand_max_hamming: u32,
+    /// Simhash prefilter of the weak candidate sources (document expansion, common
+    /// anchors): pairs farther apart in Hamming distance are not verified (default 24:
+    /// 99% of true edited copies are within it, 15% of unrelated pairs; `docs/dedup.md`).
+    pub prefilter_max_hamming: u32,
     /// Each document is expanded against at most this many linked documents, those with
     /// the most verified copies first (default 16): bounds the work per document.
     pub expand_max_partners: usize,
@@ -132,6 +138,7 @@ impl Default for DedupConfig {
             anchor_window: 6,
             anchor_max_df: 64,
             min_shared_anchors: 1,
+            anchor_rare_df: 4,
             verify_ngram: 3,
             copy_threshold: 0.5,
             min_copied_words: 8,
@@ -140,7 +147,7 @@ impl Default for DedupConfig {
             quote_narrative_max: 0.5,
             quote_frame_words: 12,
             expand_documents: true,
-            expand_max_hamming: 24,
+            prefilter_max_hamming: 24,
             expand_max_partners: 16,
             expand_max_group: 8,
             document_threshold: 0.8,
@@ -206,6 +213,7 @@ impl DedupConfig {
             ("anchor_ngram", self.anchor_ngram),
             ("anchor_window", self.anchor_window),
             ("min_shared_anchors", self.min_shared_anchors),
+            ("anchor_rare_df", self.anchor_rare_df),
             ("verify_ngram", self.verify_ngram),
             ("bucket_limit", self.bucket_limit),
             ("verify_batch", self.verify_batch),
@@ -253,6 +261,7 @@ impl DedupConfig {
         config.anchor_ngram = config.anchor_ngram.max(1);
         config.anchor_window = config.anchor_window.max(1);
         config.min_shared_anchors = config.min_shared_anchors.max(1);
+        config.anchor_rare_df = config.anchor_rare_df.max(1);
         config.verify_ngram = config.verify_ngram.max(1);
         config.short_words = config.short_words.max(config.verify_ngram);
         config.bucket_limit = config.bucket_limit.max(1);
@@ -434,7 +443,7 @@ impl Candidates {
 }
 
 /// The near-duplicate detector: add sketched documents, then [`Detector::finish`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Detector {
     config: DedupConfig,
     documents: Vec<DocumentInfo>,
@@ -461,6 +470,18 @@ impl Detector {
             word_counts: Vec::new(),
             postings: Vec::new(),
         }
+    }
+
+    /// [`Detector::new`] with room reserved for `paragraphs` paragraphs and their anchors
+    /// (at the measured ~8 anchors per paragraph), so that the arrays are not grown by
+    /// doubling, which can leave up to half of their memory unused.
+    pub fn with_capacity(config: DedupConfig, paragraphs: usize) -> Self {
+        let mut detector = Detector::new(config);
+        detector.simhashes.reserve_exact(paragraphs);
+        detector.content_hashes.reserve_exact(paragraphs);
+        detector.word_counts.reserve_exact(paragraphs);
+        detector.postings.reserve_exact(paragraphs * 8);
+        detector
     }
 
     /// The configuration in use.
@@ -554,17 +575,28 @@ impl Detector {
             representative[id as usize] == id
                 && usize::from(word_counts[id as usize]) >= short_words
         };
-        let fingerprints: Vec<(u64, u32)> = (0..self.simhashes.len() as u32)
-            .into_par_iter()
-            .filter(|&id| searchable(id))
-            .map(|id| (self.simhashes[id as usize], id))
-            .collect();
-        let near =
-            index::near_identical_pairs(&fingerprints, config.max_hamming, config.bucket_limit);
-        drop(fingerprints);
+        let simhashes = &self.simhashes;
+        let near = index::near_identical_pairs_with(
+            config.max_hamming,
+            config.bucket_limit,
+            |table, rotation| {
+                table.par_extend(
+                    (0..simhashes.len() as u32)
+                        .into_par_iter()
+                        .filter(|&id| searchable(id))
+                        .map(|id| (simhashes[id as usize].rotate_left(rotation), id)),
+                );
+            },
+        );
+        let accept = |a: u32, b: u32, df: usize| {
+            df <= config.anchor_rare_df
+                || fingerprint::hamming(simhashes[a as usize], simhashes[b as usize])
+                    <= config.prefilter_max_hamming
+        };
         let (anchored, boilerplate_anchors) = index::anchor_pairs(
             &mut self.postings,
             searchable,
+            accept,
             config.anchor_max_df,
             config.min_shared_anchors,
         );
@@ -579,7 +611,7 @@ impl Detector {
 
     /// Second-round candidates: paragraph pairs of documents linked by verified copies
     /// (see [`DedupConfig::expand_documents`]), not yet verified, within
-    /// `expand_max_hamming` bits of simhash. Pairs are between exact-group representatives.
+    /// `prefilter_max_hamming` bits of simhash. Pairs are between exact-group representatives.
     pub fn expansion_candidates(
         &self,
         candidates: &Candidates,
@@ -653,7 +685,7 @@ impl Detector {
                             self.simhashes[first_a as usize],
                             self.simhashes[first_b as usize],
                         );
-                        if distance <= config.expand_max_hamming {
+                        if distance <= config.prefilter_max_hamming {
                             pairs.push(index::pack_pair(first_a, first_b));
                         }
                     }

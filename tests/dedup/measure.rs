@@ -9,7 +9,7 @@
 //! the choice of defaults, on a second corpus (seed [`SEED`] + 1) to see that the choice
 //! does not hinge on one draw.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use newsclean::dedup::fingerprint::{anchors, hamming, simhash, word_hashes};
 use newsclean::dedup::normalize::normalize;
@@ -32,7 +32,7 @@ fn text(corpus: &Corpus, key: ParagraphKey) -> &str {
 
 /// Simhash Hamming distance of true copies by edit type and of unrelated pairs, for word
 /// n-gram features n = 1, 2, 3: chooses `simhash_ngram`, `max_hamming` and
-/// `expand_max_hamming`.
+/// `prefilter_max_hamming`.
 fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
     let truth = truth(corpus);
     let mut keys: Vec<ParagraphKey> = Vec::new();
@@ -103,33 +103,44 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
     }
 }
 
-/// Anchors per paragraph and the share of true long copies sharing one, by (n, window).
-fn anchor_grid(corpus: &Corpus, config: &DedupConfig) {
+/// Anchors per paragraph, the share of true long copies sharing one, and the candidate
+/// pairs they propose, by (n, window).
+fn anchor_grid(corpus: &Corpus) {
     let truth = truth(corpus);
     let mut sketches: HashMap<ParagraphKey, Vec<u32>> = HashMap::new();
     println!("\n### Anchors: n-gram length and winnowing window\n");
-    println!("| n | window | guaranteed run (words) | anchors per long paragraph | bytes per paragraph (postings) | true copies sharing an anchor |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| n | window | guaranteed run (words) | anchors per long paragraph | bytes per long paragraph (postings) | true copies sharing an anchor | candidate pairs (df <= 64) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (ngram, window) in [(3, 4), (3, 6), (4, 4), (4, 6), (4, 8), (5, 6), (5, 10)] {
         sketches.clear();
         let mut total = 0usize;
         let mut long_paragraphs = 0usize;
+        let mut postings: HashMap<u32, Vec<ParagraphKey>> = HashMap::new();
         for (doc, document) in corpus.documents.iter().enumerate() {
             for (para, paragraph) in document.paragraphs.iter().enumerate() {
                 let normalized = normalize(&paragraph.text);
-                if normalized.len() < config.short_words {
+                if normalized.len() < DedupConfig::default().short_words {
                     continue;
                 }
                 let found = anchors(&word_hashes(&normalized), ngram, window);
                 total += found.len();
                 long_paragraphs += 1;
-                sketches.insert(
-                    ParagraphKey {
-                        doc: doc as u32,
-                        para: para as u32,
-                    },
-                    found,
-                );
+                let key = ParagraphKey {
+                    doc: doc as u32,
+                    para: para as u32,
+                };
+                for &anchor in &found {
+                    postings.entry(anchor).or_default().push(key);
+                }
+                sketches.insert(key, found);
+            }
+        }
+        let mut candidates: HashSet<(ParagraphKey, ParagraphKey)> = HashSet::new();
+        for keys in postings.values().filter(|keys| keys.len() <= 64) {
+            for (i, &a) in keys.iter().enumerate() {
+                for &b in &keys[i + 1..] {
+                    candidates.insert((a.min(b), a.max(b)));
+                }
             }
         }
         let (mut sharing, mut copies) = (0usize, 0usize);
@@ -144,10 +155,52 @@ fn anchor_grid(corpus: &Corpus, config: &DedupConfig) {
         }
         let per_paragraph = total as f64 / long_paragraphs as f64;
         println!(
-            "| {ngram} | {window} | {} | {per_paragraph:.1} | {:.0} | {:.4} |",
+            "| {ngram} | {window} | {} | {per_paragraph:.1} | {:.0} | {:.4} | {} |",
             window + ngram - 1,
             per_paragraph * 8.0,
-            sharing as f64 / copies as f64
+            sharing as f64 / copies as f64,
+            candidates.len()
+        );
+    }
+}
+
+/// Why short paragraphs are exact-match only: how often two unrelated paragraphs land
+/// within a few bits of simhash, by length.
+fn short_simhash_collisions(corpus: &Corpus) {
+    let mut by_length: Vec<(usize, usize, u64)> = Vec::new();
+    for document in &corpus.documents {
+        for paragraph in &document.paragraphs {
+            let normalized = normalize(&paragraph.text);
+            if normalized.len() >= 3 {
+                by_length.push((document.story, normalized.len(), simhash(&normalized, 1)));
+            }
+        }
+    }
+    println!("\n### Unrelated paragraphs within a few simhash bits, by length\n");
+    println!("| words | paragraphs | random pairs from different stories | share <= 3 bits | share <= 6 bits |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, range) in [("3-7", 3..8), ("8-15", 8..16), ("16+", 16..usize::MAX)] {
+        let hashes: Vec<(usize, u64)> = by_length
+            .iter()
+            .filter(|(_, len, _)| range.contains(len))
+            .map(|&(story, _, hash)| (story, hash))
+            .collect();
+        let mut rng = Rng::new(5);
+        let (mut within_3, mut within_6, mut pairs) = (0usize, 0usize, 0usize);
+        while pairs < 50_000 && hashes.len() > 1 {
+            let ((story_a, a), (story_b, b)) = (*rng.pick(&hashes), *rng.pick(&hashes));
+            if story_a == story_b {
+                continue;
+            }
+            pairs += 1;
+            within_3 += usize::from(hamming(a, b) <= 3);
+            within_6 += usize::from(hamming(a, b) <= 6);
+        }
+        println!(
+            "| {name} | {} | {pairs} | {:.5} | {:.5} |",
+            hashes.len(),
+            within_3 as f64 / pairs.max(1) as f64,
+            within_6 as f64 / pairs.max(1) as f64
         );
     }
 }
@@ -155,8 +208,8 @@ fn anchor_grid(corpus: &Corpus, config: &DedupConfig) {
 /// P/R of the whole detector for a grid of one field, on two corpora.
 fn sweep(corpora: &[Corpus], name: &str, configs: Vec<(String, DedupConfig)>) {
     println!("\n### {name}\n");
-    println!("| value | precision (seed {SEED}) | recall | precision (seed {}) | recall | shared-quote negatives flagged syndicated | paraphrases flagged | doc pairs found / true / predicted |", SEED + 1);
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| value | precision (seed {SEED}) | recall | F1 | precision (seed {}) | recall | F1 | shared-quote negatives flagged syndicated | paraphrases flagged | doc pairs found / true / predicted |", SEED + 1);
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (value, config) in configs {
         let mut cells = Vec::new();
         let mut quote_fp = 0;
@@ -165,10 +218,10 @@ fn sweep(corpora: &[Corpus], name: &str, configs: Vec<(String, DedupConfig)>) {
         for (index, corpus) in corpora.iter().enumerate() {
             let (report, texts) = detect(corpus, &config);
             let evaluation = evaluate(corpus, &config, &report, &texts);
+            let (precision, recall) = (evaluation.precision(), evaluation.recall());
             cells.push(format!(
-                "{:.4} | {:.4}",
-                evaluation.precision(),
-                evaluation.recall()
+                "{precision:.4} | {recall:.4} | {:.4}",
+                2.0 * precision * recall / (precision + recall)
             ));
             quote_fp += evaluation
                 .negatives
@@ -223,7 +276,8 @@ fn measure_thresholds() {
     let corpora = [generate(SEED, &gold), generate(SEED + 1, &gold)];
     let base = DedupConfig::default();
     simhash_distances(&corpora[0], &base);
-    anchor_grid(&corpora[0], &base);
+    anchor_grid(&corpora[0]);
+    short_simhash_collisions(&corpora[0]);
     candidate_sources(&corpora[0], &base);
 
     let grid = |values: &[f64], set: fn(&mut DedupConfig, f64)| -> Vec<(String, DedupConfig)> {
@@ -278,10 +332,15 @@ fn measure_thresholds() {
     );
     sweep(
         &corpora,
-        "expand_max_hamming (document expansion prefilter)",
+        "prefilter_max_hamming (document expansion and common anchors)",
         grid(&[12.0, 16.0, 20.0, 24.0, 28.0, 64.0], |c, v| {
-            c.expand_max_hamming = v as u32
+            c.prefilter_max_hamming = v as u32
         }),
+    );
+    sweep(
+        &corpora,
+        "anchor_rare_df (1: every anchor pair goes through the prefilter)",
+        grid(&[1.0, 2.0, 4.0, 8.0], |c, v| c.anchor_rare_df = v as usize),
     );
     sweep(
         &corpora,
