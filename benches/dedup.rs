@@ -17,7 +17,8 @@ use rayon::prelude::*;
 
 use newsclean::dedup::cluster::connected_components;
 use newsclean::dedup::index::{near_identical_pairs, near_identical_pairs_naive};
-use newsclean::dedup::normalize::{normalize_into, Normalized};
+use newsclean::dedup::fingerprint::{anchors, simhash, simhash_with_crate, word_hashes};
+use newsclean::dedup::normalize::{normalize, normalize_into, Normalized};
 use newsclean::dedup::{sketch, DedupConfig, Detector, DocumentInfo};
 
 use common::{peak_rss_bytes, sample_paragraphs, synthetic_detector, synthetic_texts, Rng};
@@ -33,11 +34,14 @@ fn short<'a>(
     group
 }
 
-/// Normalisation and sketching of the sample paragraphs, in bytes per second.
+/// Normalisation, fingerprints and sketching of the sample paragraphs (all lines of the
+/// five samples, repeated 20 times: ~330 KB), in bytes per second.
 fn text(c: &mut Criterion) {
-    let paragraphs = sample_paragraphs();
+    let paragraphs: Vec<String> = std::iter::repeat_n(sample_paragraphs(), 20).flatten().collect();
     let bytes: usize = paragraphs.iter().map(String::len).sum();
     let config = DedupConfig::default();
+    let normalized: Vec<Normalized> = paragraphs.iter().map(|p| normalize(p)).collect();
+
     let mut group = short(c, "text");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("normalize", |b| {
@@ -61,6 +65,20 @@ fn text(c: &mut Criterion) {
             let sketches: Vec<_> = paragraphs.par_iter().map(|p| sketch(p, &config)).collect();
             std::hint::black_box(sketches)
         })
+    });
+    group.finish();
+
+    // Fingerprints of already normalised paragraphs (bytes: of the original text).
+    let mut group = short(c, "fingerprint");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("simhash_crate", |b| {
+        b.iter(|| normalized.iter().map(|n| simhash_with_crate(n, 1)).fold(0, |a, h| a ^ h))
+    });
+    group.bench_function("simhash_fast", |b| {
+        b.iter(|| normalized.iter().map(|n| simhash(n, 1)).fold(0, |a, h| a ^ h))
+    });
+    group.bench_function("anchors", |b| {
+        b.iter(|| normalized.iter().map(|n| anchors(&word_hashes(n), 4, 6).len()).sum::<usize>())
     });
     group.finish();
 }

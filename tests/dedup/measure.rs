@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use newsclean::dedup::fingerprint::{anchors, hamming, simhash, word_hashes};
+use newsclean::dedup::index::{near_identical_pairs, unpack_pair};
 use newsclean::dedup::normalize::normalize;
 use newsclean::dedup::{DedupConfig, ParagraphKey};
 
@@ -164,44 +165,49 @@ fn anchor_grid(corpus: &Corpus) {
     }
 }
 
-/// Why short paragraphs are exact-match only: how often two unrelated paragraphs land
-/// within a few bits of simhash, by length.
+/// Why short paragraphs are exact-match only: the pairs of distinct paragraphs (different
+/// normalised text, different sites) within a few simhash bits, by the shorter one's
+/// length, and how many of them are true copies.
 fn short_simhash_collisions(corpus: &Corpus) {
-    let mut by_length: Vec<(usize, usize, u64)> = Vec::new();
-    for document in &corpus.documents {
-        for paragraph in &document.paragraphs {
+    let truth = truth(corpus);
+    let mut keys: Vec<ParagraphKey> = Vec::new();
+    let mut fingerprints: Vec<(u64, u32)> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    for (doc, document) in corpus.documents.iter().enumerate() {
+        for (para, paragraph) in document.paragraphs.iter().enumerate() {
             let normalized = normalize(&paragraph.text);
             if normalized.len() >= 3 {
-                by_length.push((document.story, normalized.len(), simhash(&normalized, 1)));
+                fingerprints.push((simhash(&normalized, 1), keys.len() as u32));
+                keys.push(ParagraphKey { doc: doc as u32, para: para as u32 });
+                texts.push(normalized.text().to_owned());
             }
         }
     }
-    println!("\n### Unrelated paragraphs within a few simhash bits, by length\n");
-    println!("| words | paragraphs | random pairs from different stories | share <= 3 bits | share <= 6 bits |");
+    println!("\n### Distinct paragraphs within a few simhash bits, by length\n");
+    println!("| shorter paragraph | bits | pairs (different text, different sites) | true copies | share true |");
     println!("|---|---:|---:|---:|---:|");
-    for (name, range) in [("3-7", 3..8), ("8-15", 8..16), ("16+", 16..usize::MAX)] {
-        let hashes: Vec<(usize, u64)> = by_length
-            .iter()
-            .filter(|(_, len, _)| range.contains(len))
-            .map(|&(story, _, hash)| (story, hash))
-            .collect();
-        let mut rng = Rng::new(5);
-        let (mut within_3, mut within_6, mut pairs) = (0usize, 0usize, 0usize);
-        while pairs < 50_000 && hashes.len() > 1 {
-            let ((story_a, a), (story_b, b)) = (*rng.pick(&hashes), *rng.pick(&hashes));
-            if story_a == story_b {
+    for bits in [3, 6] {
+        let mut rows: [(usize, usize); 3] = [(0, 0); 3];
+        for pair in near_identical_pairs(&fingerprints, bits, 10_000) {
+            let (a, b) = unpack_pair(pair);
+            let (a, b) = (a as usize, b as usize);
+            let (ka, kb) = (keys[a], keys[b]);
+            let site = |k: ParagraphKey| &corpus.documents[k.doc as usize].site;
+            if texts[a] == texts[b] || site(ka) == site(kb) {
                 continue;
             }
-            pairs += 1;
-            within_3 += usize::from(hamming(a, b) <= 3);
-            within_6 += usize::from(hamming(a, b) <= 6);
+            let words = texts[a].split(' ').count().min(texts[b].split(' ').count());
+            let row = if words < 8 { 0 } else if words < 16 { 1 } else { 2 };
+            rows[row].0 += 1;
+            let key = (ka.min(kb), ka.max(kb));
+            rows[row].1 += usize::from(matches!(truth.get(&key), Some(Truth::Copy(_))));
         }
-        println!(
-            "| {name} | {} | {pairs} | {:.5} | {:.5} |",
-            hashes.len(),
-            within_3 as f64 / pairs.max(1) as f64,
-            within_6 as f64 / pairs.max(1) as f64
-        );
+        for (name, (pairs, copies)) in ["3-7 words", "8-15 words", "16+ words"].iter().zip(rows) {
+            println!(
+                "| {name} | <= {bits} | {pairs} | {copies} | {:.2} |",
+                copies as f64 / pairs.max(1) as f64
+            );
+        }
     }
 }
 

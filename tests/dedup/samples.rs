@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use newsclean::dedup::fingerprint::hamming;
 use newsclean::dedup::normalize::normalize;
 use newsclean::dedup::verify::{measure, Prepared};
 use newsclean::dedup::{
@@ -174,14 +175,18 @@ fn samples_flag_exactly_the_seeded_syndicated_pairs() {
         key(SCMP, 30),
     );
 
-    eprintln!("{:<40} {:>10}  verdict", "pair", "similarity");
+    eprintln!("{:<40} {:>10} {:>8}  verdict", "pair", "similarity", "simhash");
     for (name, a, b) in must.iter().chain(&must_not).chain([&quote]) {
         let verdict = report
             .pair(*a, *b)
             .map_or("none".to_owned(), |found| found.kind.to_string());
+        let fingerprint = |key: ParagraphKey| {
+            sketch(&texts[key.doc as usize][key.para as usize], &config).simhash()
+        };
         eprintln!(
-            "{name:<40} {:>10.3}  {verdict}",
-            similarity(&texts, *a, *b, &config)
+            "{name:<40} {:>10.3} {:>8}  {verdict}",
+            similarity(&texts, *a, *b, &config),
+            hamming(fingerprint(*a), fingerprint(*b)),
         );
     }
 
