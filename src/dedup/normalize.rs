@@ -354,18 +354,41 @@ const MIN_STEM: usize = 3;
 /// Applied to both sides of every comparison, so over-folding is harmless (`promise` becomes
 /// `promize` everywhere); what matters is that the two spellings of one word meet.
 pub fn fold_spelling(word: &str) -> std::borrow::Cow<'_, str> {
-    if let Ok(index) = SPELLING_TABLE.binary_search_by(|(british, _)| (*british).cmp(word)) {
-        return std::borrow::Cow::Borrowed(SPELLING_TABLE[index].1);
+    match folded_spelling(word) {
+        Some(folded) => std::borrow::Cow::Owned(folded),
+        None => std::borrow::Cow::Borrowed(word),
     }
-    if word.len() > MIN_STEM + 2 && word.is_ascii() && may_have_british_suffix(word.as_bytes()) {
-        for &(british, american) in SUFFIX_RULES {
-            if word.len() >= british.len() + MIN_STEM && word.ends_with(british) {
-                let stem = &word[..word.len() - british.len()];
-                return std::borrow::Cow::Owned(format!("{stem}{american}"));
-            }
+}
+
+/// The American form of `word` when it differs, `None` for the vast majority of words.
+/// On the hot path of normalisation: the table is a length-dispatched `match` and the
+/// suffix rules are tried only for the few that end with the word's last letter.
+fn folded_spelling(word: &str) -> Option<String> {
+    // Table words are 4 to 10 bytes long.
+    if word.len() < 4 {
+        return None;
+    }
+    if word.len() <= 10 {
+        if let Ok(index) = SPELLING_TABLE.binary_search_by(|(british, _)| (*british).cmp(word)) {
+            return Some(SPELLING_TABLE[index].1.to_owned());
         }
     }
-    std::borrow::Cow::Borrowed(word)
+    let bytes = word.as_bytes();
+    if bytes.len() <= MIN_STEM + 2 || !word.is_ascii() || !may_have_british_suffix(bytes) {
+        return None;
+    }
+    let last = bytes[bytes.len() - 1];
+    for &(british, american) in SUFFIX_RULES {
+        let suffix = british.as_bytes();
+        if suffix[suffix.len() - 1] == last
+            && bytes.len() >= suffix.len() + MIN_STEM
+            && &bytes[bytes.len() - suffix.len()..] == suffix
+        {
+            let stem = &word[..word.len() - british.len()];
+            return Some(format!("{stem}{american}"));
+        }
+    }
+    None
 }
 
 /// Cheap filter before [`SUFFIX_RULES`]: every British suffix starts with one of these
@@ -382,14 +405,10 @@ fn may_have_british_suffix(word: &[u8]) -> bool {
 
 /// Applies [`fold_spelling`] to the word that starts at `start` and runs to the end of `text`.
 fn fold_spelling_at(text: &mut String, start: usize) {
-    let word = &text[start..];
-    let folded = fold_spelling(word);
-    if folded == word {
-        return;
+    if let Some(folded) = folded_spelling(&text[start..]) {
+        text.truncate(start);
+        text.push_str(&folded);
     }
-    let folded = folded.into_owned();
-    text.truncate(start);
-    text.push_str(&folded);
 }
 
 #[cfg(test)]
@@ -466,6 +485,7 @@ mod tests {
     #[test]
     fn spelling_table_is_sorted_and_every_suffix_passes_the_filter() {
         assert!(SPELLING_TABLE.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(SPELLING_TABLE.iter().all(|(british, _)| (4..=10).contains(&british.len())));
         for (british, _) in SUFFIX_RULES {
             assert!(
                 may_have_british_suffix(format!("abc{british}").as_bytes()),
