@@ -16,8 +16,8 @@ use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 
 use newsclean::dedup::cluster::connected_components;
-use newsclean::dedup::index::{near_identical_pairs, near_identical_pairs_naive};
 use newsclean::dedup::fingerprint::{anchors, simhash, simhash_with_crate, word_hashes};
+use newsclean::dedup::index::{near_identical_pairs, near_identical_pairs_naive};
 use newsclean::dedup::normalize::{normalize, normalize_into, Normalized};
 use newsclean::dedup::{sketch, DedupConfig, Detector, DocumentInfo};
 
@@ -37,7 +37,9 @@ fn short<'a>(
 /// Normalisation, fingerprints and sketching of the sample paragraphs (all lines of the
 /// five samples, repeated 20 times: ~330 KB), in bytes per second.
 fn text(c: &mut Criterion) {
-    let paragraphs: Vec<String> = std::iter::repeat_n(sample_paragraphs(), 20).flatten().collect();
+    let paragraphs: Vec<String> = std::iter::repeat_n(sample_paragraphs(), 20)
+        .flatten()
+        .collect();
     let bytes: usize = paragraphs.iter().map(String::len).sum();
     let config = DedupConfig::default();
     let normalized: Vec<Normalized> = paragraphs.iter().map(|p| normalize(p)).collect();
@@ -72,13 +74,28 @@ fn text(c: &mut Criterion) {
     let mut group = short(c, "fingerprint");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("simhash_crate", |b| {
-        b.iter(|| normalized.iter().map(|n| simhash_with_crate(n, 1)).fold(0, |a, h| a ^ h))
+        b.iter(|| {
+            normalized
+                .iter()
+                .map(|n| simhash_with_crate(n, 1))
+                .fold(0, |a, h| a ^ h)
+        })
     });
     group.bench_function("simhash_fast", |b| {
-        b.iter(|| normalized.iter().map(|n| simhash(n, 1)).fold(0, |a, h| a ^ h))
+        b.iter(|| {
+            normalized
+                .iter()
+                .map(|n| simhash(n, 1))
+                .fold(0, |a, h| a ^ h)
+        })
     });
     group.bench_function("anchors", |b| {
-        b.iter(|| normalized.iter().map(|n| anchors(&word_hashes(n), 4, 6).len()).sum::<usize>())
+        b.iter(|| {
+            normalized
+                .iter()
+                .map(|n| anchors(&word_hashes(n), 4, 6).len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -11,8 +11,8 @@
 //!    Manku, Jain and Das Sarma (2007): split the 64 bits into `k + 1` blocks; two hashes at
 //!    Hamming distance `<= k` agree exactly on at least one block (pigeonhole). Table `t`
 //!    sorts the hashes with block `t` rotated to the top, so candidates for a query are the
-//!    run sharing its top block. Tables are built one at a time (16 bytes per paragraph of
-//!    scratch). A run longer than `bucket_limit` (a template whose date changes on every
+//!    run sharing its top block. Tables are built one at a time, partitioned by their top
+//!    bits (4 bytes per paragraph of scratch). A run longer than `bucket_limit` (a template whose date changes on every
 //!    page makes one) is not scanned all-pairs: each hash is compared with its
 //!    `bucket_limit` successors in sorted order (which sorts by the remaining bits too, so
 //!    close hashes are adjacent), keeping the scan linear.
@@ -54,30 +54,70 @@ pub struct ExactGroups {
     pub pairs: Vec<u64>,
 }
 
+/// Items `0..count` whose `key` is `Some`, counting-sorted by the key's top `bits` bits:
+/// the items in partition order and where each partition starts (`2^bits + 1` offsets).
+///
+/// Sorting the keys of ten million paragraphs as `(u64, u32)` tuples would take 16 bytes
+/// per paragraph at once; partitioning first takes 4 (the item numbers), and each partition
+/// is then sorted on its own, in parallel, in a small buffer.
+fn partition_by_top_bits(
+    count: u32,
+    bits: u32,
+    key: impl Fn(u32) -> Option<u64> + Sync,
+) -> (Vec<u32>, Vec<usize>) {
+    let bits = bits.clamp(1, 16);
+    let partitions = 1usize << bits;
+    let shift = 64 - bits;
+    let mut starts = vec![0usize; partitions + 1];
+    for item in 0..count {
+        if let Some(value) = key(item) {
+            starts[(value >> shift) as usize + 1] += 1;
+        }
+    }
+    for partition in 0..partitions {
+        starts[partition + 1] += starts[partition];
+    }
+    let mut next = starts.clone();
+    let mut items = vec![0u32; starts[partitions]];
+    for item in 0..count {
+        if let Some(value) = key(item) {
+            let slot = &mut next[(value >> shift) as usize];
+            items[*slot] = item;
+            *slot += 1;
+        }
+    }
+    (items, starts)
+}
+
 /// Groups the eligible paragraphs by `content_hashes`.
 pub fn exact_groups(content_hashes: &[u64], eligible: impl Fn(u32) -> bool + Sync) -> ExactGroups {
-    let mut keyed: Vec<(u64, u32)> = (0..content_hashes.len() as u32)
-        .into_par_iter()
-        .filter(|&id| eligible(id))
-        .map(|id| (content_hashes[id as usize], id))
-        .collect();
-    keyed.par_sort_unstable();
-    let mut representative = vec![u32::MAX; content_hashes.len()];
-    let mut pairs = Vec::new();
-    let mut start = 0;
-    while start < keyed.len() {
-        let hash = keyed[start].0;
-        let first = keyed[start].1;
-        let mut end = start;
-        while end < keyed.len() && keyed[end].0 == hash {
-            let member = keyed[end].1;
-            representative[member as usize] = first;
-            if member != first {
-                pairs.push(pack_pair(first, member));
+    let count = content_hashes.len() as u32;
+    let key = |id: u32| eligible(id).then(|| content_hashes[id as usize]);
+    let (ids, starts) = partition_by_top_bits(count, 8, key);
+    let mut pairs: Vec<u64> = starts
+        .par_windows(2)
+        .flat_map_iter(|range| {
+            let mut local: Vec<(u64, u32)> = ids[range[0]..range[1]]
+                .iter()
+                .map(|&id| (content_hashes[id as usize], id))
+                .collect();
+            local.sort_unstable();
+            let mut pairs = Vec::new();
+            for run in local.chunk_by(|a, b| a.0 == b.0) {
+                let first = run[0].1;
+                pairs.extend(run[1..].iter().map(|&(_, member)| pack_pair(first, member)));
             }
-            end += 1;
-        }
-        start = end;
+            pairs
+        })
+        .collect();
+    let mut representative = vec![u32::MAX; content_hashes.len()];
+    for &id in &ids {
+        representative[id as usize] = id;
+    }
+    drop(ids);
+    for &pair in &pairs {
+        let (first, member) = unpack_pair(pair);
+        representative[member as usize] = first;
     }
     pairs.par_sort_unstable();
     ExactGroups {
@@ -141,61 +181,57 @@ pub fn near_identical_pairs(
     max_hamming: u32,
     bucket_limit: usize,
 ) -> Vec<u64> {
-    near_identical_pairs_with(max_hamming, bucket_limit, |table, rotation| {
-        table.par_extend(
-            fingerprints
-                .par_iter()
-                .map(|&(hash, id)| (hash.rotate_left(rotation), id)),
-        );
-    })
+    let mut pairs = near_identical_pairs_with(
+        fingerprints.len() as u32,
+        max_hamming,
+        bucket_limit,
+        |index| Some(fingerprints[index as usize].0),
+    );
+    for pair in &mut pairs {
+        let (a, b) = unpack_pair(*pair);
+        *pair = pack_pair(fingerprints[a as usize].1, fingerprints[b as usize].1);
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
-/// [`near_identical_pairs`] over fingerprints that `fill` pushes into each table, already
-/// rotated left by the given number of bits: the detector fills tables straight from its
-/// arrays, so that only one table (16 bytes per paragraph) exists at a time.
+/// [`near_identical_pairs`] over the items `0..count` whose `simhash` is `Some` (the
+/// detector passes its representatives' simhashes straight from its arrays). Each table is
+/// partitioned by the top bits of its rotated hashes and each partition sorted on its own,
+/// so that a table costs 4 bytes per paragraph, not 16.
 pub fn near_identical_pairs_with(
+    count: u32,
     max_hamming: u32,
     bucket_limit: usize,
-    fill: impl Fn(&mut Vec<(u64, u32)>, u32),
+    simhash: impl Fn(u32) -> Option<u64> + Sync,
 ) -> Vec<u64> {
     let bucket_limit = bucket_limit.max(1);
     let mut pairs: Vec<u64> = Vec::new();
-    let mut table: Vec<(u64, u32)> = Vec::new();
     for (start, width) in block_layout(max_hamming + 1) {
-        table.clear();
         let rotation = (64 - (start + width)) % 64;
-        fill(&mut table, rotation);
-        table.par_sort_unstable();
+        let rotated = |item: u32| simhash(item).map(|hash| hash.rotate_left(rotation));
+        // Partitions nest inside buckets or buckets inside partitions: either way a bucket
+        // (the top `width` bits) never straddles two partitions of its top 8 bits or fewer.
+        let (items, starts) = partition_by_top_bits(count, width.min(8), rotated);
         let shift = 64 - width;
-        let bucket_of = |index: usize| -> u64 { table[index].0 >> shift };
-        let ranges = bucket_ranges(table.len(), work_parts(table.len()), bucket_of);
-        let found: Vec<Vec<u64>> = ranges
-            .into_par_iter()
-            .map(|range| {
+        let found: Vec<u64> = starts
+            .par_windows(2)
+            .flat_map_iter(|range| {
+                let mut table: Vec<(u64, u32)> = items[range[0]..range[1]]
+                    .iter()
+                    .filter_map(|&item| rotated(item).map(|hash| (hash, item)))
+                    .collect();
+                table.sort_unstable();
                 let mut found = Vec::new();
-                let mut bucket_start = range.start;
-                while bucket_start < range.end {
-                    let key = bucket_of(bucket_start);
-                    let mut bucket_end = bucket_start + 1;
-                    while bucket_end < range.end && bucket_of(bucket_end) == key {
-                        bucket_end += 1;
-                    }
-                    scan_bucket(
-                        &table[bucket_start..bucket_end],
-                        max_hamming,
-                        bucket_limit,
-                        &mut found,
-                    );
-                    bucket_start = bucket_end;
+                for bucket in table.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
+                    scan_bucket(bucket, max_hamming, bucket_limit, &mut found);
                 }
                 found
             })
             .collect();
-        for part in found {
-            pairs.extend(part);
-        }
+        pairs.extend(found);
     }
-    drop(table);
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs

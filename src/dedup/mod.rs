@@ -577,16 +577,10 @@ impl Detector {
         };
         let simhashes = &self.simhashes;
         let near = index::near_identical_pairs_with(
+            simhashes.len() as u32,
             config.max_hamming,
             config.bucket_limit,
-            |table, rotation| {
-                table.par_extend(
-                    (0..simhashes.len() as u32)
-                        .into_par_iter()
-                        .filter(|&id| searchable(id))
-                        .map(|id| (simhashes[id as usize].rotate_left(rotation), id)),
-                );
-            },
+            |id| searchable(id).then(|| simhashes[id as usize]),
         );
         let accept = |a: u32, b: u32, df: usize| {
             df <= config.anchor_rare_df
@@ -702,7 +696,11 @@ impl Detector {
     /// Verifies every candidate and builds the report. Texts are fetched through `texts`
     /// in batches of `verify_batch` candidate pairs; only candidate paragraphs are fetched.
     pub fn finish(mut self, texts: &dyn ParagraphTexts) -> DedupReport {
+        let index_heap_bytes = self.index_heap_bytes();
         let candidates = self.candidates();
+        // The anchors and content hashes have served; free them before texts come in.
+        self.postings = Vec::new();
+        self.content_hashes = Vec::new();
         let merged = candidates.merged();
         let mut verification = verify_candidates(&self, &merged, texts);
         let expansion = if self.config.expand_documents {
@@ -727,7 +725,7 @@ impl Detector {
             boilerplate_anchors: candidates.boilerplate_anchors,
             verified_pairs: verification.pairs.len(),
             missing_texts: verification.missing_texts,
-            index_heap_bytes: self.index_heap_bytes(),
+            index_heap_bytes,
         };
         cluster::build_report(
             cluster::ReportInput {

@@ -485,7 +485,9 @@ mod tests {
     #[test]
     fn spelling_table_is_sorted_and_every_suffix_passes_the_filter() {
         assert!(SPELLING_TABLE.windows(2).all(|pair| pair[0].0 < pair[1].0));
-        assert!(SPELLING_TABLE.iter().all(|(british, _)| (4..=10).contains(&british.len())));
+        assert!(SPELLING_TABLE
+            .iter()
+            .all(|(british, _)| (4..=10).contains(&british.len())));
         for (british, _) in SUFFIX_RULES {
             assert!(
                 may_have_british_suffix(format!("abc{british}").as_bytes()),

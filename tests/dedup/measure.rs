@@ -178,7 +178,10 @@ fn short_simhash_collisions(corpus: &Corpus) {
             let normalized = normalize(&paragraph.text);
             if normalized.len() >= 3 {
                 fingerprints.push((simhash(&normalized, 1), keys.len() as u32));
-                keys.push(ParagraphKey { doc: doc as u32, para: para as u32 });
+                keys.push(ParagraphKey {
+                    doc: doc as u32,
+                    para: para as u32,
+                });
                 texts.push(normalized.text().to_owned());
             }
         }
@@ -197,7 +200,13 @@ fn short_simhash_collisions(corpus: &Corpus) {
                 continue;
             }
             let words = texts[a].split(' ').count().min(texts[b].split(' ').count());
-            let row = if words < 8 { 0 } else if words < 16 { 1 } else { 2 };
+            let row = if words < 8 {
+                0
+            } else if words < 16 {
+                1
+            } else {
+                2
+            };
             rows[row].0 += 1;
             let key = (ka.min(kb), ka.max(kb));
             rows[row].1 += usize::from(matches!(truth.get(&key), Some(Truth::Copy(_))));

@@ -175,7 +175,10 @@ fn samples_flag_exactly_the_seeded_syndicated_pairs() {
         key(SCMP, 30),
     );
 
-    eprintln!("{:<40} {:>10} {:>8}  verdict", "pair", "similarity", "simhash");
+    eprintln!(
+        "{:<40} {:>10} {:>8}  verdict",
+        "pair", "similarity", "simhash"
+    );
     for (name, a, b) in must.iter().chain(&must_not).chain([&quote]) {
         let verdict = report
             .pair(*a, *b)
