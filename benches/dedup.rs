@@ -37,9 +37,8 @@ fn short<'a>(
 /// Normalisation, fingerprints and sketching of the sample paragraphs (all lines of the
 /// five samples, repeated 20 times: ~330 KB), in bytes per second.
 fn text(c: &mut Criterion) {
-    let paragraphs: Vec<String> = std::iter::repeat_n(sample_paragraphs(), 20)
-        .flatten()
-        .collect();
+    let samples = sample_paragraphs();
+    let paragraphs: Vec<String> = (0..20).flat_map(|_| samples.iter().cloned()).collect();
     let bytes: usize = paragraphs.iter().map(String::len).sum();
     let config = DedupConfig::default();
     let normalized: Vec<Normalized> = paragraphs.iter().map(|p| normalize(p)).collect();
@@ -194,6 +193,10 @@ fn ten_million() {
     let start = Instant::now();
     let candidates = detector.candidates();
     let searched = start.elapsed();
+    let rss_after_search = peak_rss_bytes();
+    // As `finish` does, free the index before clustering.
+    let posting_count = detector.posting_count();
+    drop(detector);
     let start = Instant::now();
     let merged = candidates.merged();
     let clusters = connected_components(&merged).len();
@@ -209,12 +212,12 @@ fn ten_million() {
         candidates.boilerplate_anchors,
     );
     eprintln!(
-        "10M: index {:.0} MiB = {:.1} bytes per paragraph ({} postings); peak RSS after build {:.0} MiB, \
-         after search {:.0} MiB",
+        "10M: index {:.0} MiB = {:.1} bytes per paragraph ({posting_count} postings); peak RSS after build \
+         {:.0} MiB, after search {:.0} MiB, after clustering {:.0} MiB",
         mib(index_bytes as u64),
         index_bytes as f64 / paragraphs as f64,
-        detector.posting_count(),
         rss_after_build.map_or(f64::NAN, mib),
+        rss_after_search.map_or(f64::NAN, mib),
         peak_rss_bytes().map_or(f64::NAN, mib),
     );
     eprintln!(
