@@ -27,6 +27,36 @@
 //!
 //! Thresholds live in [`DedupConfig`]; their defaults were chosen from measurements on the
 //! labelled syndication corpus of `tests/dedup/corpus.rs`, reported in `docs/dedup.md`.
+//!
+//! # Example
+//!
+//! ```
+//! use newsclean::dedup::{sketch, ClusterKind, DedupConfig, Detector, DocumentInfo, ParagraphKey};
+//! use rayon::prelude::*;
+//!
+//! let config = DedupConfig::default();
+//! let wire = "The Kim dynasty has ruled the impoverished but nuclear-armed state for three generations.";
+//! // Paragraphs of each cleaned document; here held in memory, which is also a `ParagraphTexts`.
+//! let texts: Vec<Vec<String>> = vec![
+//!     vec![wire.to_owned(), "Subscribe to our newsletter for more news.".to_owned()],
+//!     vec!["A paragraph of the outlet's own about something else entirely.".to_owned(), wire.to_owned()],
+//! ];
+//! let mut detector = Detector::new(config.clone());
+//! for (index, paragraphs) in texts.iter().enumerate() {
+//!     let sketches = paragraphs.par_iter().map(|text| sketch(text, &config)).collect();
+//!     let info = DocumentInfo { id: format!("doc-{index}"), site: format!("site-{index}"), credits: vec![] };
+//!     detector.add_document(info, sketches);
+//! }
+//! let report = detector.finish(&texts);
+//! let annotation = report.annotation(ParagraphKey { doc: 1, para: 1 }).expect("flagged");
+//! assert_eq!(annotation.kind, ClusterKind::Syndicated);
+//! assert!(!annotation.first);
+//! assert!(report.annotation(ParagraphKey { doc: 0, para: 0 }).expect("flagged").first);
+//! for cluster in &report.clusters {
+//!     println!("{}", serde_json::to_string(cluster).expect("clusters serialise"));
+//! }
+//! eprintln!("{}", report.summary());
+//! ```
 
 pub mod cluster;
 pub mod fingerprint;

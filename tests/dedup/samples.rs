@@ -255,6 +255,13 @@ fn samples_flag_exactly_the_seeded_syndicated_pairs() {
         let found = report.pair(*a, *b).expect("flagged");
         assert_eq!(found.similarity, 1.0, "{name}");
     }
+    // SCMP comes first in input order: its paragraphs are the first occurrences.
+    for (name, scmp, local) in &must {
+        let (first, second) = (report.annotation(*scmp), report.annotation(*local));
+        let (first, second) = (first.expect("flagged"), second.expect("flagged"));
+        assert!(first.first && !second.first, "{name}: {first:?} {second:?}");
+        assert_eq!(first.cluster, second.cluster, "{name}");
+    }
     assert!(
         report.document_clusters.is_empty(),
         "no sample republishes another"
