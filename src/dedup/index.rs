@@ -22,8 +22,8 @@
 //!    (`said in a statement on`), not evidence of copying, and is skipped, which bounds the
 //!    pairs per posting by `max_df`. Below that, an anchor carried by more than a few
 //!    paragraphs (`anchor_rare_df`) is a phrase that can be shared by chance: its pairs
-//!    must also be within `prefilter_max_hamming` bits of simhash, a test that keeps 99% of
-//!    true edited copies and drops 85% of unrelated pairs (measured, `docs/dedup.md`).
+//!    must also be within `prefilter_max_hamming` bits of simhash, a test most true edited
+//!    copies pass and most unrelated pairs fail (measured, `docs/dedup.md`).
 //!
 //! Pairs are packed as `(a << 32) | b` with `a < b` (paragraph numbers in add order) into
 //! `u64`s, which sort and deduplicate fast and take 8 bytes each.
@@ -271,67 +271,95 @@ pub fn anchor_pairs(
     max_df: usize,
     min_shared: usize,
 ) -> (Vec<u64>, usize) {
+    anchor_pairs_in_passes(postings, eligible, accept, max_df, min_shared, 16 << 20)
+}
+
+/// [`anchor_pairs`] with one pass per `postings_per_pass` postings.
+fn anchor_pairs_in_passes(
+    postings: &mut [u64],
+    eligible: impl Fn(u32) -> bool + Sync,
+    accept: impl Fn(u32, u32, usize) -> bool + Sync,
+    max_df: usize,
+    min_shared: usize,
+    postings_per_pass: usize,
+) -> (Vec<u64>, usize) {
     postings.par_sort_unstable();
     let postings: &[u64] = postings;
     let anchor_of = |index: usize| postings[index] >> 32;
     let ranges = bucket_ranges(postings.len(), work_parts(postings.len()), anchor_of);
-    let found: Vec<(Vec<u64>, usize)> = ranges
-        .into_par_iter()
-        .map(|range| {
-            let mut found = Vec::new();
-            let mut skipped = 0;
-            let mut members: Vec<u32> = Vec::new();
-            let mut group_start = range.start;
-            while group_start < range.end {
-                let anchor = anchor_of(group_start);
-                let mut group_end = group_start + 1;
-                while group_end < range.end && anchor_of(group_end) == anchor {
-                    group_end += 1;
-                }
-                members.clear();
-                members.extend(
-                    postings[group_start..group_end]
-                        .iter()
-                        .map(|&posting| posting as u32)
-                        .filter(|&id| eligible(id)),
-                );
-                members.dedup();
-                let df = members.len();
-                if df > max_df {
-                    skipped += 1;
-                } else {
-                    for (offset, &a) in members.iter().enumerate() {
-                        for &b in &members[offset + 1..] {
-                            if accept(a, b, df) {
-                                found.push(pack_pair(a, b));
+    // A pair sharing five anchors is proposed five times before deduplication. To hold
+    // only a slice of those proposals at once, they are made in passes over ranges of the
+    // smaller paragraph number (one pass per 16 million postings).
+    let end_id = postings
+        .par_iter()
+        .map(|&posting| u64::from(posting as u32) + 1)
+        .max()
+        .unwrap_or(0);
+    let passes = 1 + (postings.len() / postings_per_pass.max(1)) as u64;
+    let min_shared = min_shared.max(1);
+    let mut kept: Vec<u64> = Vec::new();
+    let mut skipped = 0;
+    for pass in 0..passes {
+        let (low, high) = (end_id * pass / passes, end_id * (pass + 1) / passes);
+        let found: Vec<(Vec<u64>, usize)> = ranges
+            .par_iter()
+            .map(|range| {
+                let mut found = Vec::new();
+                let mut skipped = 0;
+                let mut members: Vec<u32> = Vec::new();
+                let mut group_start = range.start;
+                while group_start < range.end {
+                    let anchor = anchor_of(group_start);
+                    let mut group_end = group_start + 1;
+                    while group_end < range.end && anchor_of(group_end) == anchor {
+                        group_end += 1;
+                    }
+                    // Sorted postings: the members come out in ascending order.
+                    members.clear();
+                    members.extend(
+                        postings[group_start..group_end]
+                            .iter()
+                            .map(|&posting| posting as u32)
+                            .filter(|&id| eligible(id)),
+                    );
+                    members.dedup();
+                    let df = members.len();
+                    if df > max_df {
+                        skipped += 1;
+                    } else {
+                        let first = members.partition_point(|&id| u64::from(id) < low);
+                        let last = members.partition_point(|&id| u64::from(id) < high);
+                        for offset in first..last {
+                            let a = members[offset];
+                            for &b in &members[offset + 1..] {
+                                if accept(a, b, df) {
+                                    found.push(pack_pair(a, b));
+                                }
                             }
                         }
                     }
+                    group_start = group_end;
                 }
-                group_start = group_end;
+                (found, skipped)
+            })
+            .collect();
+        let mut pairs: Vec<u64> =
+            Vec::with_capacity(found.iter().map(|(part, _)| part.len()).sum());
+        for (part, part_skipped) in found {
+            pairs.extend(part);
+            if pass == 0 {
+                skipped += part_skipped;
             }
-            (found, skipped)
-        })
-        .collect();
-    let mut skipped = 0;
-    let mut pairs: Vec<u64> = Vec::with_capacity(found.iter().map(|(part, _)| part.len()).sum());
-    for (part, part_skipped) in found {
-        pairs.extend(part);
-        skipped += part_skipped;
-    }
-    pairs.par_sort_unstable();
-    let min_shared = min_shared.max(1);
-    let mut kept = Vec::new();
-    let mut index = 0;
-    while index < pairs.len() {
-        let mut end = index + 1;
-        while end < pairs.len() && pairs[end] == pairs[index] {
-            end += 1;
         }
-        if end - index >= min_shared {
-            kept.push(pairs[index]);
-        }
-        index = end;
+        pairs.par_sort_unstable();
+        // Pairs of this pass all have their smaller number in [low, high): appending keeps
+        // `kept` sorted.
+        kept.extend(
+            pairs
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= min_shared)
+                .map(|run| run[0]),
+        );
     }
     (kept, skipped)
 }
@@ -420,6 +448,28 @@ mod tests {
         // Every paragraph is paired with its successor, so union-find joins them all.
         for id in 0..499 {
             assert!(pairs.binary_search(&pack_pair(id, id + 1)).is_ok());
+        }
+    }
+
+    #[test]
+    fn anchor_pairs_are_the_same_in_one_pass_or_many() {
+        let mut state = 3;
+        let mut postings: Vec<u64> = (0..5000)
+            .map(|_| {
+                let anchor = (splitmix(&mut state) % 700) as u32;
+                let paragraph = (splitmix(&mut state) % 900) as u32;
+                pack_posting(anchor, paragraph)
+            })
+            .collect();
+        postings.sort_unstable();
+        postings.dedup();
+        let accept = |a: u32, b: u32, _: usize| (a + b) % 3 != 0;
+        for min_shared in [1, 2] {
+            let one =
+                anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 1 << 20);
+            let many = anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 300);
+            assert!(!one.0.is_empty());
+            assert_eq!(one, many, "min_shared = {min_shared}");
         }
     }
 

@@ -47,8 +47,8 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
     }
     let long = |key: ParagraphKey| normalize(text(corpus, key)).len() >= config.short_words;
     println!("\n### Simhash distance by feature (long paragraphs)\n");
-    println!("| features | pairs | identical-normalised excluded | p50 | p90 | p99 | share <= 3 | share <= 24 |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    println!("| features | pairs | identical-normalised excluded | p50 | p90 | p99 | share <= 3 | share <= 20 | share <= 24 |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for ngram in 1..=3 {
         let fingerprint = |key: ParagraphKey| simhash(&normalize(text(corpus, key)), ngram);
         let mut copies: Vec<f64> = Vec::new();
@@ -87,7 +87,7 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
             ("unrelated (random)", &unrelated),
         ] {
             println!(
-                "| n = {ngram}, {name} | {} | {} | {} | {} | {} | {:.3} | {:.4} |",
+                "| n = {ngram}, {name} | {} | {} | {} | {} | {} | {:.3} | {:.4} | {:.4} |",
                 values.len(),
                 if name == "edited copies" {
                     identical.to_string()
@@ -98,6 +98,7 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
                 quantile(values, 0.9),
                 quantile(values, 0.99),
                 share(values, 3.0),
+                share(values, 20.0),
                 share(values, 24.0)
             );
         }
