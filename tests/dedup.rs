@@ -2,5 +2,6 @@
 
 mod corpus;
 mod measure;
+mod properties;
 mod samples;
 mod syndication;

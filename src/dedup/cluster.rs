@@ -13,6 +13,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::index::{pack_pair, unpack_pair};
 use super::verify::MatchKind;
 use super::{
@@ -72,7 +74,7 @@ pub fn connected_components(pairs: &[u64]) -> Vec<Vec<u32>> {
             [a, b]
         })
         .collect();
-    nodes.sort_unstable();
+    nodes.par_sort_unstable();
     nodes.dedup();
     let position = |id: u32| nodes.binary_search(&id).expect("node of an edge") as u32;
     let mut sets = UnionFind::new(nodes.len());
@@ -80,12 +82,17 @@ pub fn connected_components(pairs: &[u64]) -> Vec<Vec<u32>> {
         let (a, b) = unpack_pair(pair);
         sets.union(position(a), position(b));
     }
-    let mut by_root: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (index, &id) in nodes.iter().enumerate() {
-        by_root.entry(sets.find(index as u32)).or_default().push(id);
-    }
-    let mut components: Vec<Vec<u32>> = by_root.into_values().collect();
-    components.sort_unstable_by_key(|component| component[0]);
+    // Group by root with a sort (no map of vectors); sorting `(root, id)` also sorts each
+    // component's members.
+    let mut by_root: Vec<(u32, u32)> = (0..nodes.len() as u32)
+        .map(|index| (sets.find(index), nodes[index as usize]))
+        .collect();
+    by_root.par_sort_unstable();
+    let mut components: Vec<Vec<u32>> = by_root
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| run.iter().map(|&(_, id)| id).collect())
+        .collect();
+    components.par_sort_unstable_by_key(|component: &Vec<u32>| component[0]);
     components
 }
 

@@ -11,8 +11,8 @@
 //!    Manku, Jain and Das Sarma (2007): split the 64 bits into `k + 1` blocks; two hashes at
 //!    Hamming distance `<= k` agree exactly on at least one block (pigeonhole). Table `t`
 //!    sorts the hashes with block `t` rotated to the top, so candidates for a query are the
-//!    run sharing its top block. Tables are built one at a time (16 bytes per paragraph of
-//!    scratch). A run longer than `bucket_limit` (a template whose date changes on every
+//!    run sharing its top block. Tables are built one at a time, partitioned by their top
+//!    bits (4 bytes per paragraph of scratch). A run longer than `bucket_limit` (a template whose date changes on every
 //!    page makes one) is not scanned all-pairs: each hash is compared with its
 //!    `bucket_limit` successors in sorted order (which sorts by the remaining bits too, so
 //!    close hashes are adjacent), keeping the scan linear.
@@ -20,7 +20,10 @@
 //!    Postings `(anchor, paragraph)` are sorted; paragraphs under one anchor are paired. An
 //!    anchor carried by more than `max_df` paragraphs is a stock phrase or boilerplate
 //!    (`said in a statement on`), not evidence of copying, and is skipped, which bounds the
-//!    pairs per posting by `max_df`.
+//!    pairs per posting by `max_df`. Below that, an anchor carried by more than a few
+//!    paragraphs (`anchor_rare_df`) is a phrase that can be shared by chance: its pairs
+//!    must also be within `prefilter_max_hamming` bits of simhash, a test most true edited
+//!    copies pass and most unrelated pairs fail (measured, `docs/dedup.md`).
 //!
 //! Pairs are packed as `(a << 32) | b` with `a < b` (paragraph numbers in add order) into
 //! `u64`s, which sort and deduplicate fast and take 8 bytes each.
@@ -51,30 +54,70 @@ pub struct ExactGroups {
     pub pairs: Vec<u64>,
 }
 
+/// Items `0..count` whose `key` is `Some`, counting-sorted by the key's top `bits` bits:
+/// the items in partition order and where each partition starts (`2^bits + 1` offsets).
+///
+/// Sorting the keys of ten million paragraphs as `(u64, u32)` tuples would take 16 bytes
+/// per paragraph at once; partitioning first takes 4 (the item numbers), and each partition
+/// is then sorted on its own, in parallel, in a small buffer.
+fn partition_by_top_bits(
+    count: u32,
+    bits: u32,
+    key: impl Fn(u32) -> Option<u64> + Sync,
+) -> (Vec<u32>, Vec<usize>) {
+    let bits = bits.clamp(1, 16);
+    let partitions = 1usize << bits;
+    let shift = 64 - bits;
+    let mut starts = vec![0usize; partitions + 1];
+    for item in 0..count {
+        if let Some(value) = key(item) {
+            starts[(value >> shift) as usize + 1] += 1;
+        }
+    }
+    for partition in 0..partitions {
+        starts[partition + 1] += starts[partition];
+    }
+    let mut next = starts.clone();
+    let mut items = vec![0u32; starts[partitions]];
+    for item in 0..count {
+        if let Some(value) = key(item) {
+            let slot = &mut next[(value >> shift) as usize];
+            items[*slot] = item;
+            *slot += 1;
+        }
+    }
+    (items, starts)
+}
+
 /// Groups the eligible paragraphs by `content_hashes`.
 pub fn exact_groups(content_hashes: &[u64], eligible: impl Fn(u32) -> bool + Sync) -> ExactGroups {
-    let mut keyed: Vec<(u64, u32)> = (0..content_hashes.len() as u32)
-        .into_par_iter()
-        .filter(|&id| eligible(id))
-        .map(|id| (content_hashes[id as usize], id))
-        .collect();
-    keyed.par_sort_unstable();
-    let mut representative = vec![u32::MAX; content_hashes.len()];
-    let mut pairs = Vec::new();
-    let mut start = 0;
-    while start < keyed.len() {
-        let hash = keyed[start].0;
-        let first = keyed[start].1;
-        let mut end = start;
-        while end < keyed.len() && keyed[end].0 == hash {
-            let member = keyed[end].1;
-            representative[member as usize] = first;
-            if member != first {
-                pairs.push(pack_pair(first, member));
+    let count = content_hashes.len() as u32;
+    let key = |id: u32| eligible(id).then(|| content_hashes[id as usize]);
+    let (ids, starts) = partition_by_top_bits(count, 8, key);
+    let mut pairs: Vec<u64> = starts
+        .par_windows(2)
+        .flat_map_iter(|range| {
+            let mut local: Vec<(u64, u32)> = ids[range[0]..range[1]]
+                .iter()
+                .map(|&id| (content_hashes[id as usize], id))
+                .collect();
+            local.sort_unstable();
+            let mut pairs = Vec::new();
+            for run in local.chunk_by(|a, b| a.0 == b.0) {
+                let first = run[0].1;
+                pairs.extend(run[1..].iter().map(|&(_, member)| pack_pair(first, member)));
             }
-            end += 1;
-        }
-        start = end;
+            pairs
+        })
+        .collect();
+    let mut representative = vec![u32::MAX; content_hashes.len()];
+    for &id in &ids {
+        representative[id as usize] = id;
+    }
+    drop(ids);
+    for &pair in &pairs {
+        let (first, member) = unpack_pair(pair);
+        representative[member as usize] = first;
     }
     pairs.par_sort_unstable();
     ExactGroups {
@@ -138,46 +181,56 @@ pub fn near_identical_pairs(
     max_hamming: u32,
     bucket_limit: usize,
 ) -> Vec<u64> {
+    let mut pairs = near_identical_pairs_with(
+        fingerprints.len() as u32,
+        max_hamming,
+        bucket_limit,
+        |index| Some(fingerprints[index as usize].0),
+    );
+    for pair in &mut pairs {
+        let (a, b) = unpack_pair(*pair);
+        *pair = pack_pair(fingerprints[a as usize].1, fingerprints[b as usize].1);
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// [`near_identical_pairs`] over the items `0..count` whose `simhash` is `Some` (the
+/// detector passes its representatives' simhashes straight from its arrays). Each table is
+/// partitioned by the top bits of its rotated hashes and each partition sorted on its own,
+/// so that a table costs 4 bytes per paragraph, not 16.
+pub fn near_identical_pairs_with(
+    count: u32,
+    max_hamming: u32,
+    bucket_limit: usize,
+    simhash: impl Fn(u32) -> Option<u64> + Sync,
+) -> Vec<u64> {
     let bucket_limit = bucket_limit.max(1);
     let mut pairs: Vec<u64> = Vec::new();
-    let mut table: Vec<(u64, u32)> = Vec::with_capacity(fingerprints.len());
     for (start, width) in block_layout(max_hamming + 1) {
-        table.clear();
         let rotation = (64 - (start + width)) % 64;
-        table.par_extend(
-            fingerprints
-                .par_iter()
-                .map(|&(hash, id)| (hash.rotate_left(rotation), id)),
-        );
-        table.par_sort_unstable();
+        let rotated = |item: u32| simhash(item).map(|hash| hash.rotate_left(rotation));
+        // Partitions nest inside buckets or buckets inside partitions: either way a bucket
+        // (the top `width` bits) never straddles two partitions of its top 8 bits or fewer.
+        let (items, starts) = partition_by_top_bits(count, width.min(8), rotated);
         let shift = 64 - width;
-        let bucket_of = |index: usize| -> u64 { table[index].0 >> shift };
-        let ranges = bucket_ranges(table.len(), work_parts(table.len()), bucket_of);
-        let found: Vec<Vec<u64>> = ranges
-            .into_par_iter()
-            .map(|range| {
+        let found: Vec<u64> = starts
+            .par_windows(2)
+            .flat_map_iter(|range| {
+                let mut table: Vec<(u64, u32)> = items[range[0]..range[1]]
+                    .iter()
+                    .filter_map(|&item| rotated(item).map(|hash| (hash, item)))
+                    .collect();
+                table.sort_unstable();
                 let mut found = Vec::new();
-                let mut bucket_start = range.start;
-                while bucket_start < range.end {
-                    let key = bucket_of(bucket_start);
-                    let mut bucket_end = bucket_start + 1;
-                    while bucket_end < range.end && bucket_of(bucket_end) == key {
-                        bucket_end += 1;
-                    }
-                    scan_bucket(
-                        &table[bucket_start..bucket_end],
-                        max_hamming,
-                        bucket_limit,
-                        &mut found,
-                    );
-                    bucket_start = bucket_end;
+                for bucket in table.chunk_by(|a, b| a.0 >> shift == b.0 >> shift) {
+                    scan_bucket(bucket, max_hamming, bucket_limit, &mut found);
                 }
                 found
             })
             .collect();
-        for part in found {
-            pairs.extend(part);
-        }
+        pairs.extend(found);
     }
     pairs.par_sort_unstable();
     pairs.dedup();
@@ -204,73 +257,109 @@ pub fn pack_posting(anchor: u32, paragraph: u32) -> u64 {
 /// Pairs of eligible paragraphs that share at least `min_shared` anchors, skipping anchors
 /// carried by more than `max_df` eligible paragraphs (boilerplate).
 ///
+/// Each pair a shared anchor proposes is kept only if `accept(a, b, df)` says so (the
+/// detector lets pairs of rare anchors through and checks the simhash distance of the
+/// others, so that phrases common enough to be shared by chance do not flood verification).
+///
 /// `postings` holds [`pack_posting`] values; it is sorted in place (no copy of the largest
 /// structure of the index). Returns the pairs and the number of anchors skipped as
 /// boilerplate.
 pub fn anchor_pairs(
     postings: &mut [u64],
     eligible: impl Fn(u32) -> bool + Sync,
+    accept: impl Fn(u32, u32, usize) -> bool + Sync,
     max_df: usize,
     min_shared: usize,
+) -> (Vec<u64>, usize) {
+    anchor_pairs_in_passes(postings, eligible, accept, max_df, min_shared, 16 << 20)
+}
+
+/// [`anchor_pairs`] with one pass per `postings_per_pass` postings.
+fn anchor_pairs_in_passes(
+    postings: &mut [u64],
+    eligible: impl Fn(u32) -> bool + Sync,
+    accept: impl Fn(u32, u32, usize) -> bool + Sync,
+    max_df: usize,
+    min_shared: usize,
+    postings_per_pass: usize,
 ) -> (Vec<u64>, usize) {
     postings.par_sort_unstable();
     let postings: &[u64] = postings;
     let anchor_of = |index: usize| postings[index] >> 32;
     let ranges = bucket_ranges(postings.len(), work_parts(postings.len()), anchor_of);
-    let found: Vec<(Vec<u64>, usize)> = ranges
-        .into_par_iter()
-        .map(|range| {
-            let mut found = Vec::new();
-            let mut skipped = 0;
-            let mut members: Vec<u32> = Vec::new();
-            let mut group_start = range.start;
-            while group_start < range.end {
-                let anchor = anchor_of(group_start);
-                let mut group_end = group_start + 1;
-                while group_end < range.end && anchor_of(group_end) == anchor {
-                    group_end += 1;
-                }
-                members.clear();
-                members.extend(
-                    postings[group_start..group_end]
-                        .iter()
-                        .map(|&posting| posting as u32)
-                        .filter(|&id| eligible(id)),
-                );
-                members.dedup();
-                if members.len() > max_df {
-                    skipped += 1;
-                } else {
-                    for (offset, &a) in members.iter().enumerate() {
-                        for &b in &members[offset + 1..] {
-                            found.push(pack_pair(a, b));
+    // A pair sharing five anchors is proposed five times before deduplication. To hold
+    // only a slice of those proposals at once, they are made in passes over ranges of the
+    // smaller paragraph number (one pass per 16 million postings).
+    let end_id = postings
+        .par_iter()
+        .map(|&posting| u64::from(posting as u32) + 1)
+        .max()
+        .unwrap_or(0);
+    let passes = 1 + (postings.len() / postings_per_pass.max(1)) as u64;
+    let min_shared = min_shared.max(1);
+    let mut kept: Vec<u64> = Vec::new();
+    let mut skipped = 0;
+    for pass in 0..passes {
+        let (low, high) = (end_id * pass / passes, end_id * (pass + 1) / passes);
+        let found: Vec<(Vec<u64>, usize)> = ranges
+            .par_iter()
+            .map(|range| {
+                let mut found = Vec::new();
+                let mut skipped = 0;
+                let mut members: Vec<u32> = Vec::new();
+                let mut group_start = range.start;
+                while group_start < range.end {
+                    let anchor = anchor_of(group_start);
+                    let mut group_end = group_start + 1;
+                    while group_end < range.end && anchor_of(group_end) == anchor {
+                        group_end += 1;
+                    }
+                    // Sorted postings: the members come out in ascending order.
+                    members.clear();
+                    members.extend(
+                        postings[group_start..group_end]
+                            .iter()
+                            .map(|&posting| posting as u32)
+                            .filter(|&id| eligible(id)),
+                    );
+                    members.dedup();
+                    let df = members.len();
+                    if df > max_df {
+                        skipped += 1;
+                    } else {
+                        let first = members.partition_point(|&id| u64::from(id) < low);
+                        let last = members.partition_point(|&id| u64::from(id) < high);
+                        for offset in first..last {
+                            let a = members[offset];
+                            for &b in &members[offset + 1..] {
+                                if accept(a, b, df) {
+                                    found.push(pack_pair(a, b));
+                                }
+                            }
                         }
                     }
+                    group_start = group_end;
                 }
-                group_start = group_end;
+                (found, skipped)
+            })
+            .collect();
+        let mut pairs: Vec<u64> =
+            Vec::with_capacity(found.iter().map(|(part, _)| part.len()).sum());
+        for (part, part_skipped) in found {
+            pairs.extend(part);
+            if pass == 0 {
+                skipped += part_skipped;
             }
-            (found, skipped)
-        })
-        .collect();
-    let mut skipped = 0;
-    let mut pairs: Vec<u64> = Vec::with_capacity(found.iter().map(|(part, _)| part.len()).sum());
-    for (part, part_skipped) in found {
-        pairs.extend(part);
-        skipped += part_skipped;
-    }
-    pairs.par_sort_unstable();
-    let min_shared = min_shared.max(1);
-    let mut kept = Vec::new();
-    let mut index = 0;
-    while index < pairs.len() {
-        let mut end = index + 1;
-        while end < pairs.len() && pairs[end] == pairs[index] {
-            end += 1;
         }
-        if end - index >= min_shared {
-            kept.push(pairs[index]);
-        }
-        index = end;
+        pairs.par_sort_unstable();
+        // Pairs of this pass all have their smaller number in [low, high): appending keeps
+        // `kept` sorted.
+        kept.extend(
+            pairs
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= min_shared)
+                .map(|run| run[0]),
+        );
     }
     (kept, skipped)
 }
@@ -363,6 +452,28 @@ mod tests {
     }
 
     #[test]
+    fn anchor_pairs_are_the_same_in_one_pass_or_many() {
+        let mut state = 3;
+        let mut postings: Vec<u64> = (0..5000)
+            .map(|_| {
+                let anchor = (splitmix(&mut state) % 700) as u32;
+                let paragraph = (splitmix(&mut state) % 900) as u32;
+                pack_posting(anchor, paragraph)
+            })
+            .collect();
+        postings.sort_unstable();
+        postings.dedup();
+        let accept = |a: u32, b: u32, _: usize| (a + b) % 3 != 0;
+        for min_shared in [1, 2] {
+            let one =
+                anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 1 << 20);
+            let many = anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 300);
+            assert!(!one.0.is_empty());
+            assert_eq!(one, many, "min_shared = {min_shared}");
+        }
+    }
+
+    #[test]
     fn anchor_pairs_skip_boilerplate_and_count_shared() {
         let mut postings = vec![
             pack_posting(1, 0),
@@ -377,14 +488,17 @@ mod tests {
             pack_posting(9, 2),
             pack_posting(9, 3),
         ];
-        let (pairs, skipped) = anchor_pairs(&mut postings, |_| true, 3, 1);
+        let all = |_: u32, _: u32, _: usize| true;
+        let (pairs, skipped) = anchor_pairs(&mut postings, |_| true, all, 3, 1);
         assert_eq!(pairs, vec![pack_pair(0, 1), pack_pair(1, 2)]);
         assert_eq!(skipped, 1);
-        let (pairs, _) = anchor_pairs(&mut postings, |_| true, 3, 2);
+        let (pairs, _) = anchor_pairs(&mut postings, |_| true, all, 3, 2);
         assert_eq!(pairs, vec![pack_pair(0, 1)]);
+        let (pairs, _) = anchor_pairs(&mut postings, |_| true, |a, _, _| a != 0, 3, 1);
+        assert_eq!(pairs, vec![pack_pair(1, 2)]);
         // Document frequency counts eligible paragraphs only: without paragraph 1, anchor 9
         // is carried by three and is no longer boilerplate.
-        let (pairs, skipped) = anchor_pairs(&mut postings, |id| id != 1, 3, 1);
+        let (pairs, skipped) = anchor_pairs(&mut postings, |id| id != 1, all, 3, 1);
         assert_eq!(
             pairs,
             vec![pack_pair(0, 2), pack_pair(0, 3), pack_pair(2, 3)]

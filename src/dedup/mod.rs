@@ -13,13 +13,15 @@
 //! 1. [`sketch`] (per paragraph, independent of all others: run it in rayon) normalises the
 //!    text for comparison ([`normalize`]) and keeps a 64-bit simhash, a content hash, the
 //!    word count and a few winnowed n-gram anchors ([`fingerprint`]). No text is kept.
-//! 2. [`Detector::add_document`] stores the sketches: about 18 bytes per paragraph plus
-//!    8 bytes per anchor (see `docs/dedup.md` for the measured figure).
+//! 2. [`Detector::add_document`] stores the sketches: 18 bytes per paragraph plus 8 bytes
+//!    per anchor, 82 bytes per paragraph at the densities measured on news text
+//!    (`docs/dedup.md`).
 //! 3. [`Detector::finish`] searches candidates without comparing all pairs ([`index`]:
 //!    exact groups, a permuted-table simhash index, an anchor index skipping boilerplate
 //!    anchors), fetches the texts of candidate paragraphs only, through the caller's
-//!    [`ParagraphTexts`], verifies each pair exactly ([`verify`]) and groups the verified
-//!    pairs for display ([`cluster`]).
+//!    [`ParagraphTexts`], verifies each pair exactly ([`verify`]), then compares the other
+//!    paragraphs of documents found to share a copy (document expansion), and groups the
+//!    verified pairs for display ([`cluster`]).
 //!
 //! Copying is not transitive: a cluster is the union of verified pairs, for display; the
 //! pairs listed in a [`Cluster`] are the facts, and [`DedupReport::pair`] answers for any two
@@ -27,6 +29,36 @@
 //!
 //! Thresholds live in [`DedupConfig`]; their defaults were chosen from measurements on the
 //! labelled syndication corpus of `tests/dedup/corpus.rs`, reported in `docs/dedup.md`.
+//!
+//! # Example
+//!
+//! ```
+//! use newsclean::dedup::{sketch, ClusterKind, DedupConfig, Detector, DocumentInfo, ParagraphKey};
+//! use rayon::prelude::*;
+//!
+//! let config = DedupConfig::default();
+//! let wire = "The Kim dynasty has ruled the impoverished but nuclear-armed state for three generations.";
+//! // Paragraphs of each cleaned document; here held in memory, which is also a `ParagraphTexts`.
+//! let texts: Vec<Vec<String>> = vec![
+//!     vec![wire.to_owned(), "Subscribe to our newsletter for more news.".to_owned()],
+//!     vec!["A paragraph of the outlet's own about something else entirely.".to_owned(), wire.to_owned()],
+//! ];
+//! let mut detector = Detector::new(config.clone());
+//! for (index, paragraphs) in texts.iter().enumerate() {
+//!     let sketches = paragraphs.par_iter().map(|text| sketch(text, &config)).collect();
+//!     let info = DocumentInfo { id: format!("doc-{index}"), site: format!("site-{index}"), credits: vec![] };
+//!     detector.add_document(info, sketches);
+//! }
+//! let report = detector.finish(&texts);
+//! let annotation = report.annotation(ParagraphKey { doc: 1, para: 1 }).expect("flagged");
+//! assert_eq!(annotation.kind, ClusterKind::Syndicated);
+//! assert!(!annotation.first);
+//! assert!(report.annotation(ParagraphKey { doc: 0, para: 0 }).expect("flagged").first);
+//! for cluster in &report.clusters {
+//!     println!("{}", serde_json::to_string(cluster).expect("clusters serialise"));
+//! }
+//! eprintln!("{}", report.summary());
+//! ```
 
 pub mod cluster;
 pub mod fingerprint;
@@ -43,7 +75,9 @@ use serde::{Deserialize, Serialize};
 use self::normalize::Normalized;
 use self::verify::{MatchKind, Prepared};
 
-/// Tuning of the detector. Every default is documented with where it comes from.
+/// Tuning of the detector. Every default is documented with where it comes from; the
+/// measurements are in `docs/dedup.md` ("Thresholds"), reproduced by the ignored test
+/// `measure_thresholds`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DedupConfig {
@@ -51,9 +85,9 @@ pub struct DedupConfig {
     /// `He added:` or `Photo: AFP` carry no evidence of copying.
     pub min_words: usize,
     /// Paragraphs with fewer words are matched only when identical after normalisation
-    /// (default 8). Below that, simhash compares a handful of features and flips on one
-    /// word, and two shared trigrams are a large share of the text: on the corpus, the
-    /// `short-*` rows of `docs/dedup.md`.
+    /// and get no simhash or anchors (default 8). Below that, simhash compares a handful of
+    /// features: of the pairs of distinct 3–7-word paragraphs within 6 bits on the corpus,
+    /// none is a copy, and two shared trigrams are a large share of the text.
     pub short_words: usize,
     /// Word n-gram length of the simhash features (default 1: words). Measured on the
     /// corpus: lightly edited copies stay closest in Hamming distance with words.
@@ -73,9 +107,15 @@ pub struct DedupConfig {
     pub anchor_max_df: usize,
     /// Shared anchors a pair needs to become a candidate (default 1).
     pub min_shared_anchors: usize,
+    /// Anchors carried by at most this many paragraphs propose their pairs as they are
+    /// (default 4); pairs of more common anchors must also pass the simhash prefilter
+    /// (`prefilter_max_hamming`). Keeps phrases that recur by chance in a large batch from
+    /// flooding verification.
+    pub anchor_rare_df: usize,
     /// Word n-gram length of the verification measure (default 3).
     pub verify_ngram: usize,
-    /// Smallest similarity (word coverage by shared trigrams) of a copy (default 0.5).
+    /// Smallest similarity (word coverage by shared trigrams) of a copy (default 0.5: the
+    /// corpus F1 is flat from 0.45 to 0.6 and the samples' edited wire pair sits at 0.5).
     pub copy_threshold: f64,
     /// Words a copy must cover, in the paragraph its similarity comes from, unless the two
     /// are identical (default 8).
@@ -88,7 +128,7 @@ pub struct DedupConfig {
     /// paragraph its similarity comes from (default 0.5).
     pub quote_narrative_max: f64,
     /// A quote-only match needs one paragraph to frame the quote with at least this many
-    /// unquoted words of its own (default 12): fewer is an attribution clause, and the pair
+    /// unquoted words of its own (default 8): fewer is an attribution clause, and the pair
     /// is a copied quote paragraph whose attribution was changed.
     pub quote_frame_words: usize,
     /// Share of a document's words found in another document for a republication
@@ -101,9 +141,10 @@ pub struct DedupConfig {
     /// compared too, which finds edited copies whose shared runs are too short for anchors
     /// (SCMP 20 / Local 10 in the samples share runs of 5 and 7 words).
     pub expand_documents: bool,
-    /// In document expansion, only pairs within this simhash Hamming distance are
-    /// verified (default 24, measured: see `docs/dedup.md`).
-    pub expand_max_hamming: u32,
+    /// Simhash prefilter of the weak candidate sources (document expansion, common
+    /// anchors): pairs farther apart in Hamming distance are not verified (default 20, the
+    /// best F1 of the corpus sweep; SCMP 20 / Local 10 is at 16 bits; `docs/dedup.md`).
+    pub prefilter_max_hamming: u32,
     /// Each document is expanded against at most this many linked documents, those with
     /// the most verified copies first (default 16): bounds the work per document.
     pub expand_max_partners: usize,
@@ -132,15 +173,16 @@ impl Default for DedupConfig {
             anchor_window: 6,
             anchor_max_df: 64,
             min_shared_anchors: 1,
+            anchor_rare_df: 4,
             verify_ngram: 3,
             copy_threshold: 0.5,
             min_copied_words: 8,
             quote_min_words: 8,
             quote_share: 0.8,
             quote_narrative_max: 0.5,
-            quote_frame_words: 12,
+            quote_frame_words: 8,
             expand_documents: true,
-            expand_max_hamming: 24,
+            prefilter_max_hamming: 20,
             expand_max_partners: 16,
             expand_max_group: 8,
             document_threshold: 0.8,
@@ -206,6 +248,7 @@ impl DedupConfig {
             ("anchor_ngram", self.anchor_ngram),
             ("anchor_window", self.anchor_window),
             ("min_shared_anchors", self.min_shared_anchors),
+            ("anchor_rare_df", self.anchor_rare_df),
             ("verify_ngram", self.verify_ngram),
             ("bucket_limit", self.bucket_limit),
             ("verify_batch", self.verify_batch),
@@ -253,6 +296,7 @@ impl DedupConfig {
         config.anchor_ngram = config.anchor_ngram.max(1);
         config.anchor_window = config.anchor_window.max(1);
         config.min_shared_anchors = config.min_shared_anchors.max(1);
+        config.anchor_rare_df = config.anchor_rare_df.max(1);
         config.verify_ngram = config.verify_ngram.max(1);
         config.short_words = config.short_words.max(config.verify_ngram);
         config.bucket_limit = config.bucket_limit.max(1);
@@ -434,7 +478,7 @@ impl Candidates {
 }
 
 /// The near-duplicate detector: add sketched documents, then [`Detector::finish`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Detector {
     config: DedupConfig,
     documents: Vec<DocumentInfo>,
@@ -461,6 +505,18 @@ impl Detector {
             word_counts: Vec::new(),
             postings: Vec::new(),
         }
+    }
+
+    /// [`Detector::new`] with room reserved for `paragraphs` paragraphs and their anchors
+    /// (at the measured ~8 anchors per paragraph), so that the arrays are not grown by
+    /// doubling, which can leave up to half of their memory unused.
+    pub fn with_capacity(config: DedupConfig, paragraphs: usize) -> Self {
+        let mut detector = Detector::new(config);
+        detector.simhashes.reserve_exact(paragraphs);
+        detector.content_hashes.reserve_exact(paragraphs);
+        detector.word_counts.reserve_exact(paragraphs);
+        detector.postings.reserve_exact(paragraphs * 8);
+        detector
     }
 
     /// The configuration in use.
@@ -554,17 +610,22 @@ impl Detector {
             representative[id as usize] == id
                 && usize::from(word_counts[id as usize]) >= short_words
         };
-        let fingerprints: Vec<(u64, u32)> = (0..self.simhashes.len() as u32)
-            .into_par_iter()
-            .filter(|&id| searchable(id))
-            .map(|id| (self.simhashes[id as usize], id))
-            .collect();
-        let near =
-            index::near_identical_pairs(&fingerprints, config.max_hamming, config.bucket_limit);
-        drop(fingerprints);
+        let simhashes = &self.simhashes;
+        let near = index::near_identical_pairs_with(
+            simhashes.len() as u32,
+            config.max_hamming,
+            config.bucket_limit,
+            |id| searchable(id).then(|| simhashes[id as usize]),
+        );
+        let accept = |a: u32, b: u32, df: usize| {
+            df <= config.anchor_rare_df
+                || fingerprint::hamming(simhashes[a as usize], simhashes[b as usize])
+                    <= config.prefilter_max_hamming
+        };
         let (anchored, boilerplate_anchors) = index::anchor_pairs(
             &mut self.postings,
             searchable,
+            accept,
             config.anchor_max_df,
             config.min_shared_anchors,
         );
@@ -579,7 +640,7 @@ impl Detector {
 
     /// Second-round candidates: paragraph pairs of documents linked by verified copies
     /// (see [`DedupConfig::expand_documents`]), not yet verified, within
-    /// `expand_max_hamming` bits of simhash. Pairs are between exact-group representatives.
+    /// `prefilter_max_hamming` bits of simhash. Pairs are between exact-group representatives.
     pub fn expansion_candidates(
         &self,
         candidates: &Candidates,
@@ -653,7 +714,7 @@ impl Detector {
                             self.simhashes[first_a as usize],
                             self.simhashes[first_b as usize],
                         );
-                        if distance <= config.expand_max_hamming {
+                        if distance <= config.prefilter_max_hamming {
                             pairs.push(index::pack_pair(first_a, first_b));
                         }
                     }
@@ -670,7 +731,11 @@ impl Detector {
     /// Verifies every candidate and builds the report. Texts are fetched through `texts`
     /// in batches of `verify_batch` candidate pairs; only candidate paragraphs are fetched.
     pub fn finish(mut self, texts: &dyn ParagraphTexts) -> DedupReport {
+        let index_heap_bytes = self.index_heap_bytes();
         let candidates = self.candidates();
+        // The anchors and content hashes have served; free them before texts come in.
+        self.postings = Vec::new();
+        self.content_hashes = Vec::new();
         let merged = candidates.merged();
         let mut verification = verify_candidates(&self, &merged, texts);
         let expansion = if self.config.expand_documents {
@@ -695,7 +760,7 @@ impl Detector {
             boilerplate_anchors: candidates.boilerplate_anchors,
             verified_pairs: verification.pairs.len(),
             missing_texts: verification.missing_texts,
-            index_heap_bytes: self.index_heap_bytes(),
+            index_heap_bytes,
         };
         cluster::build_report(
             cluster::ReportInput {

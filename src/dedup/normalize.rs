@@ -126,8 +126,6 @@ pub fn normalize(text: &str) -> Normalized {
 /// thread should not allocate per paragraph).
 pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.clear();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let single_closers = single_quote_closers(&chars);
     let mut double_open = false;
     let mut single_open = false;
     // Byte offset in out.text where the current word started, if a word is open.
@@ -138,11 +136,12 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     // Letters since the word started or since the last joining `.`: `U.S.` joins only
     // after one-letter segments.
     let mut segment_letters = 0usize;
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
 
-    let prev_char = |i: usize| if i == 0 { None } else { Some(chars[i - 1].1) };
-    let next_char = |i: usize| chars.get(i + 1).map(|&(_, c)| c);
-
-    for (i, &(byte, c)) in chars.iter().enumerate() {
+    while let Some((byte, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let this = prev.replace(c);
         if c.is_alphanumeric() {
             if word_start.is_none() {
                 if !out.text.is_empty() {
@@ -158,16 +157,16 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
             segment_letters += 1;
             continue;
         }
-        let prev_alnum = prev_char(i).is_some_and(char::is_alphanumeric);
-        let next_alnum = next_char(i).is_some_and(char::is_alphanumeric);
+        let prev_alnum = this.is_some_and(char::is_alphanumeric);
+        let next_alnum = next.is_some_and(char::is_alphanumeric);
         match c {
             '\'' | '’' | 'ʼ' | '‘' if prev_alnum && next_alnum => {
                 // Apostrophe inside a word: join.
                 continue;
             }
             '.' | ',' if prev_alnum && next_alnum => {
-                let prev_digit = prev_char(i).is_some_and(|p| p.is_ascii_digit());
-                let next_digit = next_char(i).is_some_and(|n| n.is_ascii_digit());
+                let prev_digit = this.is_some_and(|p| p.is_ascii_digit());
+                let next_digit = next.is_some_and(|n| n.is_ascii_digit());
                 if prev_digit && next_digit {
                     continue;
                 }
@@ -175,14 +174,15 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
                     segment_letters = 0;
                     continue;
                 }
+                if c == '.' {
+                    sentence_pending = true;
+                }
             }
             '"' => double_open = !double_open,
             '“' | '„' | '«' | '‟' => double_open = true,
             '”' | '»' => double_open = false,
             '‘' | '\'' if !prev_alnum && next_alnum && !single_open => {
-                if single_closers.iter().any(|&closer| closer > byte) {
-                    single_open = true;
-                }
+                single_open = has_single_quote_closer(&text[byte + c.len_utf8()..]);
             }
             '’' | '\'' if prev_alnum && !next_alnum && single_open => single_open = false,
             '.' if segment_letters == 1 && prev_alnum => {}
@@ -199,23 +199,23 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     }
 }
 
-/// Byte offsets of characters that can close a single-quoted passage: `’` or `'` after a
-/// letter or punctuation and not followed by a letter. An opening `‘` only opens a quotation
-/// when such a closer follows, so a stray apostrophe (`’90s`) does not mark the rest of the
-/// paragraph as quoted.
-fn single_quote_closers(chars: &[(usize, char)]) -> Vec<usize> {
-    let mut closers = Vec::new();
-    for (i, &(byte, c)) in chars.iter().enumerate() {
-        if c != '’' && c != '\'' {
-            continue;
+/// Whether `rest` holds a character that can close a single-quoted passage: `’` or `'`
+/// after a non-space and not followed by a letter or digit. An opening `‘` only opens a
+/// quotation when such a closer follows, so a stray apostrophe (`’90s`) does not mark the
+/// rest of the paragraph as quoted. Openers are rare, so this scan is too.
+fn has_single_quote_closer(rest: &str) -> bool {
+    let mut prev: Option<char> = None;
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if (c == '’' || c == '\'')
+            && prev.is_some_and(|p| !p.is_whitespace())
+            && !chars.peek().is_some_and(|n| n.is_alphanumeric())
+        {
+            return true;
         }
-        let prev_ok = i > 0 && !chars[i - 1].1.is_whitespace();
-        let next_alnum = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
-        if prev_ok && !next_alnum {
-            closers.push(byte);
-        }
+        prev = Some(c);
     }
-    closers
+    false
 }
 
 fn finish_word(out: &mut Normalized, start: usize, quoted: bool, sentence_start: bool) {
@@ -262,14 +262,17 @@ fn push_folded(c: char, out: &mut String) {
         'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
         'ý' | 'ÿ' | 'Ý' => 'y',
         _ => {
-            out.extend(c.to_lowercase());
+            // Lower-casing may produce marks (`İ` → `i` + U+0307) that are not letters:
+            // keep letters only, so that normalising again changes nothing.
+            out.extend(c.to_lowercase().filter(|lower| lower.is_alphanumeric()));
             return;
         }
     };
     out.push(folded);
 }
 
-/// British spellings whose American form no suffix rule of [`fold_spelling`] reaches.
+/// British spellings whose American form no suffix rule of [`fold_spelling`] reaches,
+/// sorted (binary search).
 const SPELLING_TABLE: &[(&str, &str)] = &[
     ("aluminium", "aluminum"),
     ("amongst", "among"),
@@ -277,19 +280,19 @@ const SPELLING_TABLE: &[(&str, &str)] = &[
     ("cheques", "checks"),
     ("defence", "defense"),
     ("enrolment", "enrollment"),
+    ("fibre", "fiber"),
+    ("fibres", "fibers"),
     ("fulfil", "fulfill"),
     ("grey", "gray"),
     ("jewellery", "jewelry"),
     ("judgement", "judgment"),
-    ("fibre", "fiber"),
-    ("fibres", "fibers"),
     ("kerb", "curb"),
+    ("licence", "license"),
     ("litre", "liter"),
     ("litres", "liters"),
+    ("manoeuvre", "maneuver"),
     ("metre", "meter"),
     ("metres", "meters"),
-    ("licence", "license"),
-    ("manoeuvre", "maneuver"),
     ("mould", "mold"),
     ("odour", "odor"),
     ("offence", "offense"),
@@ -297,8 +300,8 @@ const SPELLING_TABLE: &[(&str, &str)] = &[
     ("pretence", "pretense"),
     ("programme", "program"),
     ("programmes", "programs"),
-    ("skilful", "skillful"),
     ("sceptical", "skeptical"),
+    ("skilful", "skillful"),
     ("storey", "story"),
     ("tyre", "tire"),
     ("tyres", "tires"),
@@ -351,30 +354,61 @@ const MIN_STEM: usize = 3;
 /// Applied to both sides of every comparison, so over-folding is harmless (`promise` becomes
 /// `promize` everywhere); what matters is that the two spellings of one word meet.
 pub fn fold_spelling(word: &str) -> std::borrow::Cow<'_, str> {
-    if let Some(&(_, american)) = SPELLING_TABLE.iter().find(|(british, _)| *british == word) {
-        return std::borrow::Cow::Borrowed(american);
+    match folded_spelling(word) {
+        Some(folded) => std::borrow::Cow::Owned(folded),
+        None => std::borrow::Cow::Borrowed(word),
     }
-    if word.len() > MIN_STEM + 2 && word.is_ascii() {
-        for &(british, american) in SUFFIX_RULES {
-            if word.len() >= british.len() + MIN_STEM && word.ends_with(british) {
-                let stem = &word[..word.len() - british.len()];
-                return std::borrow::Cow::Owned(format!("{stem}{american}"));
-            }
+}
+
+/// The American form of `word` when it differs, `None` for the vast majority of words.
+/// On the hot path of normalisation: the table is a length-dispatched `match` and the
+/// suffix rules are tried only for the few that end with the word's last letter.
+fn folded_spelling(word: &str) -> Option<String> {
+    // Table words are 4 to 10 bytes long.
+    if word.len() < 4 {
+        return None;
+    }
+    if word.len() <= 10 {
+        if let Ok(index) = SPELLING_TABLE.binary_search_by(|(british, _)| (*british).cmp(word)) {
+            return Some(SPELLING_TABLE[index].1.to_owned());
         }
     }
-    std::borrow::Cow::Borrowed(word)
+    let bytes = word.as_bytes();
+    if bytes.len() <= MIN_STEM + 2 || !word.is_ascii() || !may_have_british_suffix(bytes) {
+        return None;
+    }
+    let last = bytes[bytes.len() - 1];
+    for &(british, american) in SUFFIX_RULES {
+        let suffix = british.as_bytes();
+        if suffix[suffix.len() - 1] == last
+            && bytes.len() >= suffix.len() + MIN_STEM
+            && &bytes[bytes.len() - suffix.len()..] == suffix
+        {
+            let stem = &word[..word.len() - british.len()];
+            return Some(format!("{stem}{american}"));
+        }
+    }
+    None
+}
+
+/// Cheap filter before [`SUFFIX_RULES`]: every British suffix starts with one of these
+/// letter pairs within the word's last eight letters.
+fn may_have_british_suffix(word: &[u8]) -> bool {
+    let tail = &word[word.len().saturating_sub(8)..];
+    tail.windows(2).any(|pair| {
+        matches!(
+            pair,
+            b"is" | b"ys" | b"ou" | b"tr" | b"br" | b"og" | b"el" | b"al"
+        )
+    })
 }
 
 /// Applies [`fold_spelling`] to the word that starts at `start` and runs to the end of `text`.
 fn fold_spelling_at(text: &mut String, start: usize) {
-    let word = &text[start..];
-    let folded = fold_spelling(word);
-    if folded == word {
-        return;
+    if let Some(folded) = folded_spelling(&text[start..]) {
+        text.truncate(start);
+        text.push_str(&folded);
     }
-    let folded = folded.into_owned();
-    text.truncate(start);
-    text.push_str(&folded);
 }
 
 #[cfg(test)]
@@ -445,6 +479,20 @@ mod tests {
         // Short stems are left alone.
         for word in ["our", "four", "hour", "rise", "wise", "called", "killed"] {
             assert_eq!(words(word), vec![word]);
+        }
+    }
+
+    #[test]
+    fn spelling_table_is_sorted_and_every_suffix_passes_the_filter() {
+        assert!(SPELLING_TABLE.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(SPELLING_TABLE
+            .iter()
+            .all(|(british, _)| (4..=10).contains(&british.len())));
+        for (british, _) in SUFFIX_RULES {
+            assert!(
+                may_have_british_suffix(format!("abc{british}").as_bytes()),
+                "{british}"
+            );
         }
     }
 

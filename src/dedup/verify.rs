@@ -165,21 +165,12 @@ fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts
     let near_covered_quote = |index: usize| {
         let low = index.saturating_sub(ngram - 1);
         let high = (index + ngram).min(words);
-        let mut found = false;
         // Walk outwards through covered words only, so the quote is in the same run.
-        for other in (low..index).rev() {
-            if !covered[other] {
-                break;
-            }
-            found |= this.normalized.is_quoted(other);
-        }
-        for other in index + 1..high {
-            if !covered[other] {
-                break;
-            }
-            found |= this.normalized.is_quoted(other);
-        }
-        found
+        let before = (low..index).rev().take_while(|&other| covered[other]);
+        let after = (index + 1..high).take_while(|&other| covered[other]);
+        before
+            .chain(after)
+            .any(|other| this.normalized.is_quoted(other))
     };
     let mut quotation_covered = false;
     // Per sentence: whether it holds a covered word, and an uncovered unquoted one.
@@ -247,7 +238,7 @@ pub fn measure(a: &Prepared, b: &Prepared, config: &DedupConfig) -> PairMeasure 
     let framed = forward.frames_quote(config) || backward.frames_quote(config);
     let quote_only = quote_without_narrative && framed;
     PairMeasure {
-        similarity: if identical && a.normalized.len() > 0 {
+        similarity: if identical && !a.normalized.is_empty() {
             1.0
         } else {
             coverage_a.max(coverage_b)

@@ -9,9 +9,10 @@
 //! the choice of defaults, on a second corpus (seed [`SEED`] + 1) to see that the choice
 //! does not hinge on one draw.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use newsclean::dedup::fingerprint::{anchors, hamming, simhash, word_hashes};
+use newsclean::dedup::index::{near_identical_pairs, unpack_pair};
 use newsclean::dedup::normalize::normalize;
 use newsclean::dedup::{DedupConfig, ParagraphKey};
 
@@ -32,7 +33,7 @@ fn text(corpus: &Corpus, key: ParagraphKey) -> &str {
 
 /// Simhash Hamming distance of true copies by edit type and of unrelated pairs, for word
 /// n-gram features n = 1, 2, 3: chooses `simhash_ngram`, `max_hamming` and
-/// `expand_max_hamming`.
+/// `prefilter_max_hamming`.
 fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
     let truth = truth(corpus);
     let mut keys: Vec<ParagraphKey> = Vec::new();
@@ -46,8 +47,8 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
     }
     let long = |key: ParagraphKey| normalize(text(corpus, key)).len() >= config.short_words;
     println!("\n### Simhash distance by feature (long paragraphs)\n");
-    println!("| features | pairs | identical-normalised excluded | p50 | p90 | p99 | share <= 3 | share <= 24 |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    println!("| features | pairs | identical-normalised excluded | p50 | p90 | p99 | share <= 3 | share <= 20 | share <= 24 |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for ngram in 1..=3 {
         let fingerprint = |key: ParagraphKey| simhash(&normalize(text(corpus, key)), ngram);
         let mut copies: Vec<f64> = Vec::new();
@@ -86,7 +87,7 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
             ("unrelated (random)", &unrelated),
         ] {
             println!(
-                "| n = {ngram}, {name} | {} | {} | {} | {} | {} | {:.3} | {:.4} |",
+                "| n = {ngram}, {name} | {} | {} | {} | {} | {} | {:.3} | {:.4} | {:.4} |",
                 values.len(),
                 if name == "edited copies" {
                     identical.to_string()
@@ -97,39 +98,51 @@ fn simhash_distances(corpus: &Corpus, config: &DedupConfig) {
                 quantile(values, 0.9),
                 quantile(values, 0.99),
                 share(values, 3.0),
+                share(values, 20.0),
                 share(values, 24.0)
             );
         }
     }
 }
 
-/// Anchors per paragraph and the share of true long copies sharing one, by (n, window).
-fn anchor_grid(corpus: &Corpus, config: &DedupConfig) {
+/// Anchors per paragraph, the share of true long copies sharing one, and the candidate
+/// pairs they propose, by (n, window).
+fn anchor_grid(corpus: &Corpus) {
     let truth = truth(corpus);
     let mut sketches: HashMap<ParagraphKey, Vec<u32>> = HashMap::new();
     println!("\n### Anchors: n-gram length and winnowing window\n");
-    println!("| n | window | guaranteed run (words) | anchors per long paragraph | bytes per paragraph (postings) | true copies sharing an anchor |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| n | window | guaranteed run (words) | anchors per long paragraph | bytes per long paragraph (postings) | true copies sharing an anchor | candidate pairs (df <= 64) |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for (ngram, window) in [(3, 4), (3, 6), (4, 4), (4, 6), (4, 8), (5, 6), (5, 10)] {
         sketches.clear();
         let mut total = 0usize;
         let mut long_paragraphs = 0usize;
+        let mut postings: HashMap<u32, Vec<ParagraphKey>> = HashMap::new();
         for (doc, document) in corpus.documents.iter().enumerate() {
             for (para, paragraph) in document.paragraphs.iter().enumerate() {
                 let normalized = normalize(&paragraph.text);
-                if normalized.len() < config.short_words {
+                if normalized.len() < DedupConfig::default().short_words {
                     continue;
                 }
                 let found = anchors(&word_hashes(&normalized), ngram, window);
                 total += found.len();
                 long_paragraphs += 1;
-                sketches.insert(
-                    ParagraphKey {
-                        doc: doc as u32,
-                        para: para as u32,
-                    },
-                    found,
-                );
+                let key = ParagraphKey {
+                    doc: doc as u32,
+                    para: para as u32,
+                };
+                for &anchor in &found {
+                    postings.entry(anchor).or_default().push(key);
+                }
+                sketches.insert(key, found);
+            }
+        }
+        let mut candidates: HashSet<(ParagraphKey, ParagraphKey)> = HashSet::new();
+        for keys in postings.values().filter(|keys| keys.len() <= 64) {
+            for (i, &a) in keys.iter().enumerate() {
+                for &b in &keys[i + 1..] {
+                    candidates.insert((a.min(b), a.max(b)));
+                }
             }
         }
         let (mut sharing, mut copies) = (0usize, 0usize);
@@ -144,19 +157,75 @@ fn anchor_grid(corpus: &Corpus, config: &DedupConfig) {
         }
         let per_paragraph = total as f64 / long_paragraphs as f64;
         println!(
-            "| {ngram} | {window} | {} | {per_paragraph:.1} | {:.0} | {:.4} |",
+            "| {ngram} | {window} | {} | {per_paragraph:.1} | {:.0} | {:.4} | {} |",
             window + ngram - 1,
             per_paragraph * 8.0,
-            sharing as f64 / copies as f64
+            sharing as f64 / copies as f64,
+            candidates.len()
         );
+    }
+}
+
+/// Why short paragraphs are exact-match only: the pairs of distinct paragraphs (different
+/// normalised text, different sites) within a few simhash bits, by the shorter one's
+/// length, and how many of them are true copies.
+fn short_simhash_collisions(corpus: &Corpus) {
+    let truth = truth(corpus);
+    let mut keys: Vec<ParagraphKey> = Vec::new();
+    let mut fingerprints: Vec<(u64, u32)> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    for (doc, document) in corpus.documents.iter().enumerate() {
+        for (para, paragraph) in document.paragraphs.iter().enumerate() {
+            let normalized = normalize(&paragraph.text);
+            if normalized.len() >= 3 {
+                fingerprints.push((simhash(&normalized, 1), keys.len() as u32));
+                keys.push(ParagraphKey {
+                    doc: doc as u32,
+                    para: para as u32,
+                });
+                texts.push(normalized.text().to_owned());
+            }
+        }
+    }
+    println!("\n### Distinct paragraphs within a few simhash bits, by length\n");
+    println!("| shorter paragraph | bits | pairs (different text, different sites) | true copies | share true |");
+    println!("|---|---:|---:|---:|---:|");
+    for bits in [3, 6] {
+        let mut rows: [(usize, usize); 3] = [(0, 0); 3];
+        for pair in near_identical_pairs(&fingerprints, bits, 10_000) {
+            let (a, b) = unpack_pair(pair);
+            let (a, b) = (a as usize, b as usize);
+            let (ka, kb) = (keys[a], keys[b]);
+            let site = |k: ParagraphKey| &corpus.documents[k.doc as usize].site;
+            if texts[a] == texts[b] || site(ka) == site(kb) {
+                continue;
+            }
+            let words = texts[a].split(' ').count().min(texts[b].split(' ').count());
+            let row = if words < 8 {
+                0
+            } else if words < 16 {
+                1
+            } else {
+                2
+            };
+            rows[row].0 += 1;
+            let key = (ka.min(kb), ka.max(kb));
+            rows[row].1 += usize::from(matches!(truth.get(&key), Some(Truth::Copy(_))));
+        }
+        for (name, (pairs, copies)) in ["3-7 words", "8-15 words", "16+ words"].iter().zip(rows) {
+            println!(
+                "| {name} | <= {bits} | {pairs} | {copies} | {:.2} |",
+                copies as f64 / pairs.max(1) as f64
+            );
+        }
     }
 }
 
 /// P/R of the whole detector for a grid of one field, on two corpora.
 fn sweep(corpora: &[Corpus], name: &str, configs: Vec<(String, DedupConfig)>) {
     println!("\n### {name}\n");
-    println!("| value | precision (seed {SEED}) | recall | precision (seed {}) | recall | shared-quote negatives flagged syndicated | paraphrases flagged | doc pairs found / true / predicted |", SEED + 1);
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| value | precision (seed {SEED}) | recall | F1 | precision (seed {}) | recall | F1 | shared-quote negatives flagged syndicated | paraphrases flagged | doc pairs found / true / predicted |", SEED + 1);
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (value, config) in configs {
         let mut cells = Vec::new();
         let mut quote_fp = 0;
@@ -165,10 +234,10 @@ fn sweep(corpora: &[Corpus], name: &str, configs: Vec<(String, DedupConfig)>) {
         for (index, corpus) in corpora.iter().enumerate() {
             let (report, texts) = detect(corpus, &config);
             let evaluation = evaluate(corpus, &config, &report, &texts);
+            let (precision, recall) = (evaluation.precision(), evaluation.recall());
             cells.push(format!(
-                "{:.4} | {:.4}",
-                evaluation.precision(),
-                evaluation.recall()
+                "{precision:.4} | {recall:.4} | {:.4}",
+                2.0 * precision * recall / (precision + recall)
             ));
             quote_fp += evaluation
                 .negatives
@@ -223,7 +292,8 @@ fn measure_thresholds() {
     let corpora = [generate(SEED, &gold), generate(SEED + 1, &gold)];
     let base = DedupConfig::default();
     simhash_distances(&corpora[0], &base);
-    anchor_grid(&corpora[0], &base);
+    anchor_grid(&corpora[0]);
+    short_simhash_collisions(&corpora[0]);
     candidate_sources(&corpora[0], &base);
 
     let grid = |values: &[f64], set: fn(&mut DedupConfig, f64)| -> Vec<(String, DedupConfig)> {
@@ -278,10 +348,15 @@ fn measure_thresholds() {
     );
     sweep(
         &corpora,
-        "expand_max_hamming (document expansion prefilter)",
+        "prefilter_max_hamming (document expansion and common anchors)",
         grid(&[12.0, 16.0, 20.0, 24.0, 28.0, 64.0], |c, v| {
-            c.expand_max_hamming = v as u32
+            c.prefilter_max_hamming = v as u32
         }),
+    );
+    sweep(
+        &corpora,
+        "anchor_rare_df (1: every anchor pair goes through the prefilter)",
+        grid(&[1.0, 2.0, 4.0, 8.0], |c, v| c.anchor_rare_df = v as usize),
     );
     sweep(
         &corpora,
