@@ -24,6 +24,12 @@ pub struct Work {
     pub lines: Vec<WorkLine>,
     pub metadata: Metadata,
     pub removed: Vec<Removal>,
+    /// Lines removed so far (the cleaner runs the rules again while this grows).
+    pub removed_lines: usize,
+    /// Lines whose text a rewrite changed so far.
+    pub rewrites: usize,
+    /// `line = "first"` lifts that already took their line: each acts once per document.
+    pub lifted_first: Vec<String>,
 }
 
 impl Work {
@@ -48,6 +54,7 @@ impl Work {
         let line = &mut self.lines[i];
         if line.kept {
             line.kept = false;
+            self.removed_lines += 1;
             self.removed.push(Removal {
                 line: line.number,
                 text: line.text.clone(),
@@ -164,6 +171,9 @@ impl Work {
                         })
                         .collect();
                     self.removed.extend(cut);
+                    if self.lines[i].text != rewritten {
+                        self.rewrites += 1;
+                    }
                     self.lines[i].text = rewritten;
                 }
             }
@@ -174,6 +184,9 @@ impl Work {
                 timezone,
             } => {
                 let offset = timezone.as_deref().and_then(parse_offset);
+                if *line == LiftLine::First && self.lifted_first.iter().any(|r| r == id) {
+                    return;
+                }
                 let candidates = match line {
                     LiftLine::First => kept
                         .first()
@@ -187,6 +200,9 @@ impl Work {
                     let Some(caps) = pattern.captures(&self.lines[i].text) else {
                         continue;
                     };
+                    if *line == LiftLine::First {
+                        self.lifted_first.push(id.to_string());
+                    }
                     let meta = &mut self.metadata;
                     for name in pattern.capture_names().flatten() {
                         let Some(value) = caps

@@ -18,6 +18,28 @@ use crate::rules::{FileKind, Rule, RuleFile, Rules};
 use crate::site;
 use apply::Work;
 
+/// Passes of the rules over one document at most. A pass that changes anything removes a
+/// line, so this only bounds pathological rule sets; real documents settle in one or two.
+const MAX_PASSES: usize = 4;
+
+/// Whether what a rule does to a line depends on which other lines are still kept.
+fn looks_at_other_lines(rule: &Rule) -> bool {
+    use crate::rules::{Action, LiftLine};
+    rule.scope.first_lines.is_some()
+        || rule.scope.after_body.is_some()
+        || matches!(
+            rule.action,
+            Action::DropBlock { .. }
+                | Action::CutFrom { .. }
+                | Action::CutAppended { .. }
+                | Action::DedupeLine
+                | Action::Lift {
+                    line: LiftLine::First,
+                    ..
+                }
+        )
+}
+
 /// Turns documents into cleaned documents. Cheap to share across threads.
 #[derive(Clone, Debug)]
 pub struct Cleaner {
@@ -77,10 +99,27 @@ impl Cleaner {
     pub fn clean_traced(&self, doc: &Document, trace: &mut dyn FnMut(&Rule, bool)) -> CleanDoc {
         let (matched, files) = self.plan(doc);
         let mut work = Work::new(segment::split_lines(&doc.text));
-        for rule in files.iter().flat_map(|f| &f.rules) {
-            let before = (work.removed.len(), work.metadata.clone());
-            work.apply(rule);
-            trace(rule, before != (work.removed.len(), work.metadata.clone()));
+        // Rules that look at other lines (a scope counting lines, the first line, the next
+        // line...) decide on the lines kept when they run; a rule after them may remove one of
+        // those lines. Run the rules again until nothing changes, so the result does not
+        // depend on that order and cleaning a cleaned text changes nothing.
+        for _ in 0..MAX_PASSES {
+            let mut after_context = None;
+            let mut after_first = None;
+            for rule in files.iter().flat_map(|f| &f.rules) {
+                let before = (work.removed.len(), work.metadata.clone());
+                work.apply(rule);
+                trace(rule, before != (work.removed.len(), work.metadata.clone()));
+                if after_context.is_none() && looks_at_other_lines(rule) {
+                    after_context = Some(work.removed_lines);
+                }
+                after_first.get_or_insert(work.rewrites);
+            }
+            let removed_later = after_context.is_some_and(|n| work.removed_lines > n);
+            let rewritten_later = after_first.is_some_and(|n| work.rewrites > n);
+            if !removed_later && !rewritten_later {
+                break;
+            }
         }
         work.removed.sort_by_key(|r| r.line);
         let paragraphs = work

@@ -36,11 +36,13 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// How many patterns match `text` (matched in multi-line mode against the whole text).
+    /// How many patterns match `text` (matched in multi-line mode against the whole text, its
+    /// lines normalised as rules see them: any line end, NBSP to space, ends trimmed).
     pub fn matches(&self, text: &str) -> usize {
+        let text = crate::clean::segment::normalized_text(text);
         self.patterns
             .iter()
-            .filter(|(re, _)| re.is_match(text))
+            .filter(|(re, _)| re.is_match(&text))
             .count()
     }
 
