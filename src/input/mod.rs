@@ -404,6 +404,28 @@ impl Reader {
     }
 }
 
+/// Documents from a JSONL stream (gzip-compressed or not) that is not a file: what the reader
+/// does for `-`, open to embedders and to the fuzzer. `name` is used in error locations.
+pub fn read_jsonl(
+    name: &Path,
+    input: Box<dyn Read + Send>,
+    fields: Fields,
+) -> impl Iterator<Item = Result<Document, InputError>> {
+    let mut lines = Reader::open_jsonl(name, input, MAX_DOCUMENT_BYTES);
+    let mut failed = false;
+    std::iter::from_fn(move || match &mut lines {
+        Ok(lines) => lines.next_document(&fields),
+        Err(e) if !failed => {
+            failed = true;
+            Some(Err(InputError {
+                origin: e.origin.clone(),
+                kind: std::mem::replace(&mut e.kind, InputErrorKind::NotFound),
+            }))
+        }
+        Err(_) => None,
+    })
+}
+
 /// The id of a whole-file document: its name without `.txt` / `.gz`.
 fn text_id(path: &Path) -> String {
     let name = path

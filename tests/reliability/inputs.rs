@@ -424,6 +424,7 @@ fn broken_symlinks_fifos_and_symlink_loops() {
 
 /// Runs `cmd` to the end and returns (exit code, stderr, peak RSS in KiB, wall time). The peak
 /// RSS is the child's own (`wait4`), not that of other tests' children.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which std's Child cannot see
 fn run_measured(mut cmd: Command) -> (Option<i32>, String, u64, Duration) {
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let start = Instant::now();

@@ -243,23 +243,22 @@ fn mutate(text: &str, mutations: &[Mutation], end: &str) -> String {
     lines.join(end)
 }
 
-/// `cases` per property, or `PROPTEST_CASES` from the environment for a longer hunt.
-pub fn config(cases: u32) -> ProptestConfig {
+/// `cases` per property (or `PROPTEST_CASES` from the environment, for a longer hunt), failures
+/// saved to `file` (a path from the package root) and replayed first on later runs.
+pub fn config(cases: u32, file: &'static str) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(cases);
     ProptestConfig {
         cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "tests/reliability/proptest-regressions/properties.txt",
-        ))),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(file))),
         ..ProptestConfig::default()
     }
 }
 
 proptest! {
-    #![proptest_config(config(200))]
+    #![proptest_config(config(200, "tests/reliability/proptest-regressions/properties.txt"))]
 
     #[test]
     fn invariants_hold_on_random_documents(
