@@ -285,3 +285,68 @@ proptest! {
         }
     }
 }
+
+/// Cleans `text` with the given rule files and returns the time it took.
+fn time_clean(rules: Rules, site: Option<&str>, text: &str) -> Duration {
+    let cleaner = Cleaner::new(rules).default_site(site.map(str::to_string));
+    let t = Instant::now();
+    let doc = cleaner.clean(&Document::from_text("q", text));
+    let took = t.elapsed();
+    assert!(!doc.paragraphs.is_empty() || !doc.removed.is_empty());
+    took
+}
+
+/// Regression: `cut_appended` looked for the line after each label line by scanning the kept
+/// lines from the start, so a The Local page with 100k all-caps lines (labels never followed
+/// by a headline) took O(n²): minutes. Now a binary search.
+#[test]
+fn regression_cut_appended_is_not_quadratic() {
+    let rules = Rules::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap();
+    let body = "The museum said the exhibition would stay open until the end of the year after strong demand.\n";
+    let text = format!("{}{}", body.repeat(4), "AB\n".repeat(100_000));
+    let took = time_clean(rules, Some("thelocal"), &text);
+    eprintln!("thelocal, 100k label lines: {took:.2?}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+/// Regression: `drop_block` rescanned for the end line from every start line, and
+/// `dedupe_line` compared each line with all earlier ones: O(n²) with a rule file whose start
+/// matches everywhere and end nowhere, or a dedupe rule with no scope.
+#[test]
+fn regression_drop_block_and_dedupe_are_not_quadratic() {
+    let block = "[site]\nname = \"b\"\nkind = \"generic\"\n[[rule]]\nid = \"b\"\naction = \"drop_block\"\nstart = '^S'\nend = '^END$'\n";
+    let dedupe = "[site]\nname = \"d\"\nkind = \"generic\"\n[[rule]]\nid = \"d\"\naction = \"dedupe_line\"\n";
+    let lines: String = (0..100_000).map(|i| format!("S{i}\n")).collect();
+    for file in [block, dedupe] {
+        let rules = Rules {
+            files: vec![validate(Path::new("q.toml"), file).unwrap()],
+        };
+        let took = time_clean(rules, None, &lines);
+        eprintln!("100k lines: {took:.2?}");
+        assert!(took < Duration::from_secs(20), "{took:?}");
+    }
+    // Semantics kept: a block needs its end; a duplicate goes, its first occurrence stays.
+    let rules = Rules {
+        files: vec![
+            validate(Path::new("b.toml"), block).unwrap(),
+            validate(
+                Path::new("d.toml"),
+                &dedupe.replace("\"d\"\nkind", "\"e\"\nkind"),
+            )
+            .unwrap(),
+        ],
+    };
+    let doc =
+        Cleaner::new(rules).clean(&Document::from_text("s", "a\nS1\nx\nEND\nS2\nb\na\nb\nS3"));
+    let kept: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(kept, ["a", "S2", "b", "S3"]);
+    let rules_of: Vec<(usize, &str)> = doc
+        .removed
+        .iter()
+        .map(|r| (r.line, r.rule.as_str()))
+        .collect();
+    assert_eq!(
+        rules_of,
+        [(2, "b:b"), (3, "b:b"), (4, "b:b"), (7, "e:d"), (8, "e:d")]
+    );
+}
