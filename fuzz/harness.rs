@@ -28,7 +28,8 @@ pub fn check_clean(cleaner: &Cleaner, text: &str, doc: &CleanDoc) {
             "empty paragraph at line {}",
             p.line
         );
-        let source = lines[p.line - 1];
+        // As the cleaner sees it: ends trimmed of whitespace and byte-order marks.
+        let source = lines[p.line - 1].trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         let src: Vec<&str> = source.split_whitespace().collect();
         let mut it = src.iter();
         assert!(

@@ -75,6 +75,11 @@ fn raw_lines(text: &str) -> Vec<&str> {
     }
 }
 
+/// A line's ends as the cleaner trims them: whitespace and byte-order marks.
+fn trim(line: &str) -> &str {
+    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
 fn is_subsequence(small: &[&str], big: &[&str]) -> bool {
     let mut it = big.iter();
     small.iter().all(|w| it.any(|b| b == w))
@@ -95,7 +100,7 @@ fn check(text: &str) -> Result<CleanDoc, TestCaseError> {
             last
         );
         last = p.line;
-        let source = lines.get(p.line - 1).copied().unwrap_or_default();
+        let source = trim(lines.get(p.line - 1).copied().unwrap_or_default());
         let out: Vec<&str> = p.text.split_whitespace().collect();
         let src: Vec<&str> = source.split_whitespace().collect();
         prop_assert!(!out.is_empty(), "no empty paragraph (line {})", p.line);
@@ -114,7 +119,7 @@ fn check(text: &str) -> Result<CleanDoc, TestCaseError> {
             "unknown rule {:?}",
             r.rule
         );
-        let source = lines.get(r.line - 1).copied().unwrap_or_default();
+        let source = trim(lines.get(r.line - 1).copied().unwrap_or_default());
         let src: Vec<&str> = source.split_whitespace().collect();
         let cut: Vec<&str> = r.text.split_whitespace().collect();
         prop_assert!(
@@ -188,6 +193,7 @@ fn random_line() -> impl Strategy<Value = String> {
         1 => Just("\u{a0}".to_string()),
         1 => "[A-Z ]{2,20}",
         1 => "[a-zA-Z0-9 .,:;!?'’“”/()-]{0,120}",
+        1 => "[\u{feff}\u{a0}\u{200b} a-zé]{0,20}",
     ]
 }
 
