@@ -74,9 +74,14 @@ pub fn parse_date(text: &str, offset: Option<i32>) -> Option<String> {
     // Pull the clock time out first: `12:01pm`, `9:12 PM`, `21:05`, `9:12 p.m.`.
     let mut rest = lower.as_str();
     if let Some(colon) = lower.find(':') {
-        let start = lower[..colon]
-            .rfind(|c: char| !c.is_ascii_digit())
-            .map_or(0, |i| i + 1);
+        // The digits before the colon; counted in bytes, they are ASCII (a non-ASCII letter
+        // right before them must not be cut in half).
+        let start = colon
+            - lower[..colon]
+                .bytes()
+                .rev()
+                .take_while(u8::is_ascii_digit)
+                .count();
         let h: u32 = lower[start..colon].parse().ok()?;
         let m_end = colon
             + 1
@@ -152,7 +157,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 fn parse_iso(t: &str) -> Option<String> {
     let b = t.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' || !t.is_char_boundary(10) {
         return None;
     }
     let year: i32 = t[..4].parse().ok()?;
@@ -253,6 +258,21 @@ mod tests {
         assert_eq!(parse_date("01/03/2019", None), None);
         assert_eq!(parse_date("February 30, 2019", None), None);
         assert_eq!(parse_date("yesterday", None), None);
+    }
+
+    #[test]
+    fn non_ascii_next_to_digits_does_not_panic() {
+        // Regression (found by tests/reliability.rs): slicing inside a multi-byte character.
+        assert_eq!(parse_date("é12:30 January 3 2019", None), None);
+        assert_eq!(
+            parse_date("January 3, 2019, é12:30", None).as_deref(),
+            Some("2019-01-03T12:30:00")
+        );
+        assert_eq!(parse_date("2019-01-1é", None), None);
+        assert_eq!(
+            parse_date("2019-01-10é", None).as_deref(),
+            Some("2019-01-10é")
+        );
     }
 
     #[test]

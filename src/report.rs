@@ -32,6 +32,8 @@ pub struct RunReport {
     pub documents_written: u64,
     pub documents_failed: u64,
     pub failures: Vec<Failure>,
+    /// Documents written whose id an earlier document of the run already had.
+    pub duplicate_ids: u64,
     pub paragraphs_kept: u64,
     pub removals: u64,
     pub removals_by_rule: BTreeMap<String, u64>,
@@ -102,6 +104,9 @@ impl RunReport {
             secs,
             self.bytes_read as f64 / 1e6 / secs,
         );
+        if self.duplicate_ids > 0 {
+            s.push_str(&format!("; {} duplicate ids", self.duplicate_ids));
+        }
         if !self.clusters.is_empty() {
             let parts: Vec<String> = self
                 .clusters

@@ -6,5 +6,6 @@ mod cli;
 mod dedup;
 mod golden;
 mod properties;
+mod reliability;
 mod rule_fixtures;
 mod seeds;

@@ -120,6 +120,9 @@ impl Work {
                 }
             }
             Action::DropBlock { start, end } => {
+                // For each kept line, the position in `kept` of the next line matching `end`:
+                // found once, back to front, so many starts with no end stay linear.
+                let mut next_end: Option<Vec<usize>> = None;
                 let mut k = 0;
                 while k < candidates.len() {
                     let i = candidates[k];
@@ -127,16 +130,25 @@ impl Work {
                     if !start.is_match(&self.lines[i].text) {
                         continue;
                     }
-                    let after = kept.iter().copied().filter(|&j| j > i);
-                    if let Some(j) = after.clone().find(|&j| end.is_match(&self.lines[j].text)) {
+                    let next_end = next_end.get_or_insert_with(|| {
+                        let mut next = vec![usize::MAX; kept.len() + 1];
+                        for p in (0..kept.len()).rev() {
+                            next[p] = if end.is_match(&self.lines[kept[p]].text) {
+                                p
+                            } else {
+                                next[p + 1]
+                            };
+                        }
+                        next
+                    });
+                    let p = kept.partition_point(|&j| j <= i);
+                    if let Some(&q) = next_end.get(p).filter(|&&q| q != usize::MAX) {
+                        let j = kept[q];
                         self.remove(i, id);
-                        for m in after.take_while(|&m| m <= j) {
+                        for &m in &kept[p..=q] {
                             self.remove(m, id);
                         }
-                        k = candidates
-                            .iter()
-                            .position(|&c| c > j)
-                            .unwrap_or(candidates.len());
+                        k = candidates.partition_point(|&c| c <= j);
                     }
                 }
             }
@@ -153,7 +165,7 @@ impl Work {
                     if !label.is_match(&self.lines[i].text) {
                         continue;
                     }
-                    let next = kept.iter().copied().find(|&j| j > i);
+                    let next = kept.get(kept.partition_point(|&j| j <= i)).copied();
                     let is_story = next.is_some_and(|j| {
                         let text = &self.lines[j].text;
                         match headline {
@@ -168,11 +180,21 @@ impl Work {
                 }
             }
             Action::DedupeLine => {
-                for i in candidates {
-                    let text = &self.lines[i].text;
-                    if self.lines[..i].iter().any(|l| l.kept && l.text == *text) {
-                        self.remove(i, id);
+                // One pass in line order with the texts of the kept lines seen so far.
+                let mut seen = std::collections::HashSet::new();
+                let mut repeated = Vec::new();
+                let mut in_scope = candidates.iter().peekable();
+                for &j in &kept {
+                    let candidate = in_scope.next_if(|&&c| c == j).is_some();
+                    let text = self.lines[j].text.as_str();
+                    if candidate && seen.contains(text) {
+                        repeated.push(j);
+                    } else {
+                        seen.insert(text);
                     }
+                }
+                for j in repeated {
+                    self.remove(j, id);
                 }
             }
             Action::Rewrite { pattern, replace } => {

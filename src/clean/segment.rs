@@ -51,6 +51,24 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         .collect()
 }
 
+/// The text as rules see it: every line normalised, joined by `\n`. Site fingerprints match
+/// this, so a CRLF or lone-CR file, or one with NBSP-padded lines, is recognised like its LF
+/// twin. Borrowed when the text is already in that form.
+pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain =
+        !text.contains(['\r', '\u{a0}', '\u{feff}']) && text.split('\n').all(|l| l.trim() == l);
+    if plain {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(
+            raw_lines(text)
+                .map(normalize_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+}
+
 /// Words as rules count them: runs of non-whitespace.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
@@ -65,6 +83,15 @@ mod tests {
         let lines: Vec<&str> = raw_lines("a\r\nb\rc\nd").collect();
         assert_eq!(lines, ["a", "b", "c", "d"]);
         assert_eq!(raw_lines("a\n").collect::<Vec<_>>(), ["a", ""]);
+    }
+
+    #[test]
+    fn normalized_text_unifies_line_ends() {
+        assert!(matches!(
+            normalized_text("a\nb"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(normalized_text("a\r\nb\rc \u{a0}\n"), "a\nb\nc\n");
     }
 
     #[test]

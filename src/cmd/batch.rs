@@ -2,15 +2,22 @@
 //! parallel with rayon, hand the records to a sink in input order, count everything.
 //!
 //! Chunks bound memory (a batch never has to fit at once) and keep output order equal to input
-//! order whatever the thread count. Ctrl-C is checked between chunks.
+//! order whatever the thread count. Ctrl-C is checked before each document: a chunk in flight
+//! is dropped, not finished, and a second Ctrl-C exits at once.
+//!
+//! A panic while cleaning one document (a bug, but a batch of millions must survive one) is
+//! caught, and that document is counted as failed with the panic's message.
 
 use super::message;
-use crate::input::{InputError, Reader};
+use crate::input::{InputError, InputErrorKind, Reader};
 use crate::output::Record;
 use crate::report::RunReport;
 use crate::Cleaner;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Documents per chunk, and bytes per chunk: whichever is reached first ends it.
@@ -23,10 +30,56 @@ const PRINTED_FAILURES: u64 = 20;
 /// Set by the Ctrl-C / SIGTERM handler.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the handler that sets [`INTERRUPTED`]; the loop stops at the next chunk.
+/// Installs the handler that sets [`INTERRUPTED`]; the loop stops before the next document.
+/// A second signal exits at once (status 130), removing the staging output first.
 pub fn install_interrupt_handler() {
     // Failing to install (a handler already set, in tests) leaves the default behaviour: fine.
-    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            // ctrlc runs this on its own thread, not in signal context: file calls are fine.
+            crate::output::remove_staging_dirs();
+            message("interrupted again: stopping now; no output written");
+            std::process::exit(i32::from(crate::exit_codes::Exit::Interrupted.code()));
+        }
+    });
+}
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Cleans one document, turning a panic into a failure of that document.
+fn clean_one(cleaner: &Cleaner, doc: crate::Document) -> Result<(Record, usize), InputError> {
+    let len = doc.text.len();
+    match panic::catch_unwind(AssertUnwindSafe(|| cleaner.clean(&doc))) {
+        Ok(clean) => Ok((Record::new(clean, doc.origin.to_string()), len)),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(InputError {
+                origin: doc.origin,
+                kind: InputErrorKind::Internal(format!(
+                    "internal error while cleaning (please report it): {what}"
+                )),
+            })
+        }
+    }
+}
+
+/// Ids seen so far, as 64-bit hashes: a few bytes per document, even for huge batches.
+#[derive(Default)]
+struct SeenIds(HashSet<u64>);
+
+impl SeenIds {
+    /// True when `id` was seen before.
+    fn repeated(&mut self, id: &str) -> bool {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        !self.0.insert(h.finish())
+    }
 }
 
 /// How the loop ended.
@@ -55,34 +108,36 @@ pub fn process(
     mut sink: impl FnMut(Record) -> anyhow::Result<()>,
 ) -> anyhow::Result<Outcome> {
     let mut reader = reader.peekable();
+    let mut seen = SeenIds::default();
     while reader.peek().is_some() {
-        if INTERRUPTED.load(Ordering::SeqCst) {
+        if interrupted() {
             return Ok(Outcome::Interrupted);
         }
         let mut chunk = Vec::with_capacity(CHUNK_DOCS);
         let mut bytes = 0;
-        while chunk.len() < CHUNK_DOCS && bytes < CHUNK_BYTES {
+        while chunk.len() < CHUNK_DOCS && bytes < CHUNK_BYTES && !interrupted() {
             let Some(item) = reader.next() else { break };
             if let Ok(doc) = &item {
                 bytes += doc.text.len();
             }
             chunk.push(item);
         }
-        let cleaned: Vec<Result<(Record, usize), InputError>> = chunk
+        let cleaned: Vec<Option<Result<(Record, usize), InputError>>> = chunk
             .into_par_iter()
-            .map(|item| {
-                item.map(|doc| {
-                    let len = doc.text.len();
-                    (
-                        Record::new(cleaner.clean(&doc), doc.origin.to_string()),
-                        len,
-                    )
-                })
-            })
+            .map(|item| (!interrupted()).then(|| item.and_then(|doc| clean_one(cleaner, doc))))
             .collect();
-        for item in cleaned {
+        if interrupted() {
+            return Ok(Outcome::Interrupted);
+        }
+        for item in cleaned.into_iter().flatten() {
             match item {
-                Ok((record, len)) => {
+                Ok((mut record, len)) => {
+                    if seen.repeated(&record.id) {
+                        report_duplicate(report, &record);
+                        record
+                            .notes
+                            .push("duplicate id: an earlier document has the same id".into());
+                    }
                     report.written(&record.site, record.paragraphs.len(), &record.removed, len);
                     progress.inc(len as u64);
                     sink(record)?;
@@ -93,4 +148,17 @@ pub fn process(
         progress.set_message(format!("{} docs", report.documents_read));
     }
     Ok(Outcome::Finished)
+}
+
+/// Records a document whose id an earlier one has: warned about while there are few.
+fn report_duplicate(report: &mut RunReport, record: &Record) {
+    if report.duplicate_ids < PRINTED_FAILURES {
+        message(format!(
+            "{}: warning: duplicate id {:?} (an earlier document has it); both are written",
+            record.source, record.id
+        ));
+    } else if report.duplicate_ids == PRINTED_FAILURES {
+        message("more duplicate ids: only counted from here");
+    }
+    report.duplicate_ids += 1;
 }

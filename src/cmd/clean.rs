@@ -97,8 +97,10 @@ pub fn finish(
     report.interrupted = outcome == Outcome::Interrupted;
     if report.interrupted {
         message(format!(
-            "interrupted after {} documents; {} left as it was",
+            "interrupted after {} documents ({} written, {} failed); {} left as it was",
             report.documents_read,
+            report.documents_written,
+            report.documents_failed,
             out.display()
         ));
         return Ok(Exit::Interrupted);

@@ -1,6 +1,10 @@
 //! Bytes to text: gzip is unwrapped, binary files are refused, a BOM is honoured, and text that
 //! is not UTF-8 is decoded from the legacy encoding `chardetng` (Firefox's detector) guesses,
 //! so a Windows-1252 article comes out as "Café", not "Caf\u{fffd}".
+//!
+//! Text that is UTF-8 but for a few stray bytes (a truncated multi-byte character, one pasted
+//! Latin-1 byte) stays UTF-8, with the stray bytes replaced: guessing a legacy encoding for it
+//! would turn every correct "é" of the article into "Ã©".
 
 use encoding_rs::Encoding;
 use std::io::Read;
@@ -18,6 +22,9 @@ pub enum DecodeError {
     /// A gzip stream that does not decompress.
     #[error("corrupt gzip data: {0}")]
     Gzip(String),
+    /// More bytes than a document may have (see `input::MAX_DOCUMENT_BYTES`).
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// Decoded text, with a note when it was not plain UTF-8.
@@ -33,16 +40,36 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// Decompresses gzip (all members), or returns the bytes as they are.
-pub fn gunzip(bytes: Vec<u8>) -> Result<Vec<u8>, DecodeError> {
+/// Decompresses gzip (all members), or returns the bytes as they are. At most `limit` bytes
+/// are decompressed, so a small "gzip bomb" cannot fill memory.
+pub fn gunzip(bytes: Vec<u8>, limit: u64) -> Result<Vec<u8>, DecodeError> {
     if !is_gzip(&bytes) {
         return Ok(bytes);
     }
-    let mut out = Vec::with_capacity(bytes.len() * 4);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit as usize));
     flate2::read::MultiGzDecoder::new(&bytes[..])
+        .take(limit.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| DecodeError::Gzip(e.to_string()))?;
+    if out.len() as u64 > limit {
+        return Err(DecodeError::TooLarge(format!(
+            "decompresses to more than {}, the limit for one document",
+            human_bytes(limit)
+        )));
+    }
     Ok(out)
+}
+
+/// A byte count for messages, in the largest binary unit that fits (`200.0 MiB`).
+pub fn human_bytes(n: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / MIB)
+    } else if n >= 1 << 10 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 const SIGNATURES: [(&[u8], &str); 9] = [
@@ -98,6 +125,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             text: text.to_string(),
             note: None,
         }),
+        Err(_) if mostly_utf8(bytes) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let bad = bytes
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            Ok(Decoded {
+                text,
+                note: Some(format!(
+                    "UTF-8 with {bad} invalid byte sequence(s), replaced by U+FFFD"
+                )),
+            })
+        }
         Err(_) => {
             let mut detector =
                 chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
@@ -114,6 +154,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             })
         }
     }
+}
+
+/// Whether bytes that are not valid UTF-8 are still UTF-8 text with a few stray bytes: more
+/// valid multi-byte characters than invalid sequences. Legacy 8-bit text almost never forms a
+/// valid multi-byte UTF-8 sequence (it would take "Ã" followed by a symbol such as "©").
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    valid > invalid
 }
 
 #[cfg(test)]
@@ -137,6 +190,16 @@ mod tests {
         let d = decode(bytes).unwrap();
         assert!(d.text.starts_with("Le café"), "{}", d.text);
         assert!(d.note.unwrap().contains("windows-1252"));
+    }
+
+    #[test]
+    fn stray_byte_in_utf8_stays_utf8() {
+        // One Latin-1 byte pasted into a UTF-8 article: the article's own "é" must survive.
+        let d = decode(b"Caf\xc3\xa9 cr\xc3\xa8me, na\xc3\xafve and one stray \xe9 byte").unwrap();
+        assert_eq!(d.text, "Café crème, naïve and one stray \u{fffd} byte");
+        assert!(d.note.unwrap().contains("1 invalid"));
+        // Pure Latin-1 still goes to the detector.
+        assert_eq!(decode(b"Caf\xe9").unwrap().text, "Café");
     }
 
     #[test]
@@ -166,9 +229,10 @@ mod tests {
         let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(b"hello").unwrap();
         let gz = enc.finish().unwrap();
-        assert_eq!(gunzip(gz).unwrap(), b"hello");
+        assert_eq!(gunzip(gz.clone(), 5).unwrap(), b"hello");
+        assert!(matches!(gunzip(gz, 4), Err(DecodeError::TooLarge(_))));
         assert!(matches!(
-            gunzip(vec![0x1f, 0x8b, 1, 2]),
+            gunzip(vec![0x1f, 0x8b, 1, 2], 100),
             Err(DecodeError::Gzip(_))
         ));
     }

@@ -1,6 +1,9 @@
 //! JSONL records to documents, one line at a time. A line is read as bytes so that one bad
 //! line (invalid UTF-8, truncated JSON, a missing field) is reported with its line number and
 //! the next line is still read.
+//!
+//! Lines are read with a length cap: a line longer than the document limit is skipped (read
+//! through to its newline without being kept) and reported, so a 200 MB line costs no memory.
 
 use super::{decode, InputError, InputErrorKind};
 use crate::document::{Document, Metadata, Origin};
@@ -35,6 +38,7 @@ pub struct Lines {
     line: u64,
     buf: Vec<u8>,
     done: bool,
+    limit: u64,
 }
 
 impl Lines {
@@ -45,6 +49,41 @@ impl Lines {
             line: 0,
             buf: Vec::new(),
             done: false,
+            limit: super::MAX_DOCUMENT_BYTES,
+        }
+    }
+
+    /// Sets the longest line kept, in bytes; longer lines are reported and skipped.
+    pub fn max_line_bytes(mut self, limit: u64) -> Lines {
+        self.limit = limit;
+        self
+    }
+
+    /// Reads one line into `buf` (newline included), keeping at most `limit + 1` bytes of it.
+    /// Returns the line's full length; 0 at the end of the stream.
+    fn read_line(&mut self) -> std::io::Result<u64> {
+        let keep = usize::try_from(self.limit.saturating_add(1)).unwrap_or(usize::MAX);
+        let mut total = 0u64;
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok(total);
+            }
+            let (used, end) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            let room = keep.saturating_sub(self.buf.len()).min(used);
+            self.buf.extend_from_slice(&chunk[..room]);
+            self.reader.consume(used);
+            total += used as u64;
+            if end {
+                return Ok(total);
+            }
         }
     }
 
@@ -56,17 +95,21 @@ impl Lines {
             }
             self.buf.clear();
             self.line += 1;
-            match self.reader.read_until(b'\n', &mut self.buf) {
+            let length = match self.read_line() {
                 Ok(0) => {
                     self.done = true;
                     return None;
                 }
-                Ok(_) => {}
+                Ok(n) => n,
                 Err(e) => {
                     self.done = true;
                     let kind = InputErrorKind::Io(e.to_string());
                     return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
                 }
+            };
+            if length > self.limit {
+                let kind = super::too_large("the line", length, self.limit);
+                return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
             }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -138,6 +181,13 @@ fn record(path: &Path, line: u64, bytes: &[u8], fields: &Fields) -> Result<Docum
                 path,
                 Some(line),
                 InputErrorKind::MissingField(fields.text.clone()),
+            ))
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            return Err(InputError::at(
+                path,
+                Some(line),
+                InputErrorKind::WhitespaceOnly,
             ))
         }
         Some(Value::String(s)) => s.clone(),

@@ -3,7 +3,13 @@
 //!
 //! Everything is written under a temporary sibling directory and renamed into place by
 //! [`OutputDir::commit`], so an interrupted run leaves the previous complete output (or none),
-//! never a torn file. An existing directory is replaced only with `--force`.
+//! never a torn file. An existing directory is replaced only with `--force`, and on Linux in
+//! one step (`renameat2` with `RENAME_EXCHANGE`), so there is no moment with no output at all.
+//!
+//! The staging directory is removed when the run fails, is interrupted or panics (on drop), and
+//! by the signal handler on a second Ctrl-C ([`remove_staging_dirs`]). One left by a killed run
+//! (SIGKILL, power loss) is removed by the next run writing the same output, once its process
+//! is gone.
 
 mod record;
 
@@ -13,6 +19,34 @@ use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Staging directories of this process not yet committed or removed.
+static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every staging directory this process is writing: for a signal handler that is about
+/// to exit without unwinding.
+pub fn remove_staging_dirs() {
+    let dirs = match STAGING.lock() {
+        Ok(mut dirs) => std::mem::take(&mut *dirs),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for dir in dirs {
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
+
+fn register(dir: &Path) {
+    if let Ok(mut dirs) = STAGING.lock() {
+        dirs.push(dir.to_path_buf());
+    }
+}
+
+fn unregister(dir: &Path) {
+    if let Ok(mut dirs) = STAGING.lock() {
+        dirs.retain(|d| d != dir);
+    }
+}
 
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +75,17 @@ pub struct OutputDir {
     documents: BufWriter<File>,
     text_dir: Option<PathBuf>,
     names: HashSet<String>,
+    /// Set once the staging directory became the target (nothing to clean up on drop).
+    committed: bool,
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+            unregister(&self.staging);
+        }
+    }
 }
 
 impl OutputDir {
@@ -58,11 +103,13 @@ impl OutputDir {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_err(parent))?;
+        remove_stale_staging(parent, &name);
         let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
         fs::create_dir(&staging).map_err(io_err(&staging))?;
+        register(&staging);
         let text_dir = if text_files {
             let dir = staging.join("text");
             fs::create_dir(&dir).map_err(io_err(&dir))?;
@@ -82,6 +129,7 @@ impl OutputDir {
             documents,
             text_dir,
             names: HashSet::new(),
+            committed: false,
         })
     }
 
@@ -134,25 +182,118 @@ impl OutputDir {
         let docs = self.staging.join("documents.jsonl");
         self.documents.flush().map_err(io_err(&docs))?;
         self.documents.get_ref().sync_all().map_err(io_err(&docs))?;
-        let mut old = None;
-        if self.target.exists() {
-            if !self.force {
-                return Err(OutputError::Exists(self.target.clone()));
+        let exists = fs::symlink_metadata(&self.target).is_ok();
+        if exists && !self.force {
+            return Err(OutputError::Exists(self.target.clone()));
+        }
+        if exists {
+            if exchange(&self.staging, &self.target).is_ok() {
+                // The old output now sits at the staging path; the drop removes it.
+                sync_parent(&self.target);
+                return Ok(self.target.clone());
             }
+            // No atomic exchange here (not Linux, or a filesystem without it): move the old
+            // output aside, move the new one in, and put the old one back if that fails.
             let aside = self.staging.with_extension("old");
             fs::rename(&self.target, &aside).map_err(io_err(&self.target))?;
-            old = Some(aside);
+            if let Err(e) = fs::rename(&self.staging, &self.target) {
+                let _ = fs::rename(&aside, &self.target);
+                return Err(OutputError::Io {
+                    path: self.target.clone(),
+                    source: e,
+                });
+            }
+            self.committed = true;
+            unregister(&self.staging);
+            remove_any(&aside).map_err(io_err(&aside))?;
+        } else {
+            fs::rename(&self.staging, &self.target).map_err(io_err(&self.target))?;
+            self.committed = true;
+            unregister(&self.staging);
         }
-        fs::rename(&self.staging, &self.target).map_err(io_err(&self.target))?;
-        if let Some(old) = old {
-            fs::remove_dir_all(&old).map_err(io_err(&old))?;
-        }
+        sync_parent(&self.target);
         Ok(self.target.clone())
     }
 
     /// Throws the staged output away (on interrupt or fatal error).
     pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.staging);
+        // The drop removes the staging directory.
+    }
+}
+
+/// Removes a directory tree or a file.
+fn remove_any(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Makes a rename durable: syncs the directory holding `path` (best effort).
+fn sync_parent(path: &Path) {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(dir) = File::open(parent) {
+            let _ = dir.sync_all();
+        }
+    }
+}
+
+/// Swaps two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}
+
+/// Removes staging directories of `name` left by runs that were killed (their process is
+/// gone). Only where `/proc` tells which processes exist; elsewhere they are left alone.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.newsclean-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if pid != std::process::id().to_string() && !Path::new("/proc").join(pid).exists() {
+            let _ = remove_any(&entry.path());
+        }
     }
 }
 

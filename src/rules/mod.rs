@@ -36,14 +36,10 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// How many patterns match `text` (matched in multi-line mode against the whole text, with
-    /// `\r\n` and lone `\r` line ends read as `\n`, so `^` and `$` mean what they mean to rules).
+    /// How many patterns match `text` (matched in multi-line mode against the whole text, its
+    /// lines normalised as rules see them: any line end, NBSP to space, ends trimmed).
     pub fn matches(&self, text: &str) -> usize {
-        let text = if text.contains('\r') {
-            std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-        } else {
-            std::borrow::Cow::Borrowed(text)
-        };
+        let text = crate::clean::segment::normalized_text(text);
         self.patterns
             .iter()
             .filter(|(re, _)| re.is_match(&text))
