@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod document;
 pub mod exit_codes;
 pub mod fixtures;
+pub mod generic;
 pub mod input;
 pub mod metadata;
 pub mod output;

@@ -1,0 +1,516 @@
+//! Finding the article among a page's classified lines: the main run, where it ends, the
+//! headline before it, and what to remove inside it.
+//!
+//! The main run is a maximum-sum segment (Kadane) over line weights: good text weighs its word
+//! count, clutter weighs against, and a related-links heading is a barrier only a substantial run
+//! of article text on its far side can cross. This keeps an article whose body is broken by an
+//! advertisement or a "Related" box whole, and leaves menus, link lists and footers outside.
+//! After a comment-section heading, text weighs little, so a long comment thread is never taken
+//! for the article; inside the run, the article ends at such a heading.
+//!
+//! An unrelated story appended after the article (feeds that load the next story) looks like
+//! article text line by line. Its start has a structure, a short section label then a headline,
+//! or a headline repeated a few lines later, and its text no longer shares the article's
+//! vocabulary: both are required before the run is cut there.
+//!
+//! All of this is on plain `&str` lines, so it is tested without the cleaner.
+
+use super::classify::{self, Class, Why};
+use super::features::Features;
+use super::lang::{self, Lang, Tokens};
+use super::markers::{self, Marker};
+use std::collections::HashSet;
+
+/// What to do with one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Keep it; the class and reason, for `Paragraph.class`.
+    Keep(String),
+    /// Remove it, for this reason (the rule id after `classifier:`).
+    Remove(&'static str),
+}
+
+/// The classifier's plan for a page.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub lang: Lang,
+    /// One verdict per line.
+    pub verdicts: Vec<Verdict>,
+    /// The line taken as the headline, if any.
+    pub headline: Option<usize>,
+    /// Why the result is unusual (a fallback), for the record's notes.
+    pub note: Option<String>,
+}
+
+/// One line with what the classifier knows of it.
+#[derive(Clone, Debug)]
+struct Line<'a> {
+    text: &'a str,
+    f: Features,
+    cf: Class,
+    why: Why,
+    marker: Marker,
+    class: Class,
+}
+
+/// Weight of a related-links heading, in words of article text.
+const RELATED_BARRIER: f32 = 25.0;
+/// Positive weights after a comment-section heading are multiplied by this.
+const AFTER_COMMENTS: f32 = 0.2;
+/// Good words that must precede a comment heading for it to count as one (a `Comments` link
+/// in a page header is not the comment section).
+const COMMENTS_AFTER_WORDS: f32 = 40.0;
+/// Body paragraphs the run must hold before an appended story may start.
+const APPENDED_AFTER_PARAGRAPHS: usize = 3;
+/// An appended story's text shares less than this share of its words with the article.
+const APPENDED_MAX_OVERLAP: f32 = 0.3;
+/// Lines before the run searched for the headline.
+const HEADLINE_LOOKBACK: usize = 12;
+
+/// Plans the cleaning of a page given its kept lines; `title` is a title rules already lifted.
+pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
+    let long = texts.iter().copied().filter(|t| t.split_whitespace().count() >= 6);
+    let lang = if long.clone().next().is_some() {
+        lang::detect(long)
+    } else {
+        lang::detect(texts.iter().copied())
+    };
+    let mut lines: Vec<Line> = texts
+        .iter()
+        .map(|&text| {
+            let f = Features::of(text, lang);
+            let (cf, why) = classify::context_free(&f, lang);
+            Line {
+                text,
+                f,
+                cf,
+                why,
+                marker: markers::marker(text, f.words),
+                class: cf,
+            }
+        })
+        .collect();
+    let cf: Vec<Class> = lines.iter().map(|l| l.cf).collect();
+    for (line, class) in lines.iter_mut().zip(classify::revise(&cf)) {
+        line.class = class;
+    }
+
+    let weights = weights(&lines);
+    if std::env::var_os("NC_DEBUG").is_some() {
+        for (l, w) in lines.iter().zip(&weights) {
+            eprintln!("{w:7.1} {:?}/{:?} {:?} {:?} {}", l.cf, l.class, l.why, l.marker, l.text.chars().take(80).collect::<String>());
+        }
+    }
+    let mut note = None;
+    let (start, mut end, mut tail_reason) = match best_run(&weights) {
+        Some((a, b)) if has_text(&lines[a..=b]) => (a, b, "after-article"),
+        _ => {
+            let (a, b) = fallback(&lines);
+            note = Some(format!(
+                "classifier: no line classified as article text; kept the longest run of \
+                 sentence-like lines ({} lines)",
+                b + 1 - a
+            ));
+            (a, b, "after-article")
+        }
+    };
+    if note.is_none() {
+        if let Some(c) = comments_start(&lines, start, end) {
+            end = c - 1;
+            tail_reason = "comments";
+        }
+        if let Some(c) = appended_start(&lines, start, end, lang) {
+            end = c - 1;
+            tail_reason = "appended-story";
+        }
+    }
+    let title_line = title.and_then(|t| texts.iter().position(|x| *x == t));
+    let headline = title_line.or_else(|| headline(&lines, start, end, lang));
+
+    let verdicts = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if Some(i) == headline {
+                return Verdict::Keep(if Some(i) == title_line {
+                    "title: lifted by a rule".to_string()
+                } else {
+                    "headline: before the article, shares its words".to_string()
+                });
+            }
+            if i < start {
+                return Verdict::Remove("before-article");
+            }
+            if i > end {
+                return Verdict::Remove(tail_reason);
+            }
+            if note.is_some() {
+                return Verdict::Keep(format!(
+                    "fallback: {} words in the longest sentence-like run",
+                    line.f.words
+                ));
+            }
+            inside(line, lang)
+        })
+        .collect();
+    Plan {
+        lang,
+        verdicts,
+        headline,
+        note,
+    }
+}
+
+/// Whether a run holds text worth calling an article: a good line, or near-good ones.
+fn has_text(lines: &[Line]) -> bool {
+    lines
+        .iter()
+        .any(|l| l.cf == Class::Good || (l.cf == Class::NearGood && l.class == Class::Good))
+}
+
+/// The weight of each line for the main-run search.
+fn weights(lines: &[Line]) -> Vec<f32> {
+    let mut good_words = 0.0;
+    let mut in_comments = false;
+    lines
+        .iter()
+        .map(|l| {
+            let words = l.f.words as f32;
+            let mut w = match (l.cf, l.class) {
+                (Class::Good, _) => words,
+                (Class::NearGood, Class::Good) => 0.7 * words,
+                (Class::NearGood, _) => -0.2 * words,
+                (Class::Short, Class::Good) => {
+                    if l.f.sentence_end {
+                        1.0
+                    } else {
+                        0.5
+                    }
+                }
+                (Class::Short, _) if menu_like(l) => -2.0,
+                (Class::Short, _) if l.f.sentence_end => -0.3,
+                (Class::Short, _) => -1.0,
+                (Class::Bad, _) => -(2.0 + 0.5 * words),
+            };
+            match l.marker {
+                Marker::Related => w = w.min(0.0) - RELATED_BARRIER,
+                Marker::Comments if good_words >= COMMENTS_AFTER_WORDS => {
+                    in_comments = true;
+                    w = w.min(0.0) - RELATED_BARRIER;
+                }
+                Marker::Promo if l.cf != Class::Good => w = w.min(0.0) - 2.0 - 0.3 * words,
+                _ => {}
+            }
+            if w > 0.0 {
+                if in_comments {
+                    w *= AFTER_COMMENTS;
+                }
+                good_words += w;
+            }
+            w
+        })
+        .collect()
+}
+
+/// A short line shaped like a menu item: five words or fewer, capitalised or in capitals, no
+/// sentence punctuation.
+fn menu_like(l: &Line) -> bool {
+    l.f.words <= 5
+        && !l.f.sentence_end
+        && (l.f.all_caps() || l.f.title_ratio() >= 0.75 || l.f.cased == 0)
+}
+
+/// The maximum-sum segment of `weights` (the earliest of equal ones), if its sum is positive.
+fn best_run(weights: &[f32]) -> Option<(usize, usize)> {
+    let mut best: Option<(f32, usize, usize)> = None;
+    let (mut sum, mut from) = (0.0f32, 0);
+    for (i, &w) in weights.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            from = i;
+        }
+        sum += w;
+        if sum > 0.0 && best.is_none_or(|(b, _, _)| sum > b) {
+            best = Some((sum, from, i));
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
+/// The longest run (by words) of sentence-like lines: the fallback when nothing is good. A line
+/// is sentence-like if it ends like a sentence and has four words or more; if there is none, the
+/// longest line.
+fn fallback(lines: &[Line]) -> (usize, usize) {
+    let mut best = (0, 0, 0usize);
+    let mut i = 0;
+    while i < lines.len() {
+        let sentence = |l: &Line| l.f.sentence_end && l.f.words >= 4;
+        if !sentence(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let from = i;
+        let mut words = 0;
+        while i < lines.len() && sentence(&lines[i]) {
+            words += lines[i].f.words;
+            i += 1;
+        }
+        if words > best.2 {
+            best = (from, i - 1, words);
+        }
+    }
+    if best.2 == 0 {
+        let longest = (0..lines.len())
+            .max_by_key(|&i| (lines[i].f.words, std::cmp::Reverse(i)))
+            .unwrap_or(0);
+        return (longest, longest);
+    }
+    (best.0, best.1)
+}
+
+/// A comment-section heading inside the run, after some article text: where the article ends.
+fn comments_start(lines: &[Line], start: usize, end: usize) -> Option<usize> {
+    let mut good = 0;
+    for (i, l) in lines.iter().enumerate().take(end + 1).skip(start) {
+        if l.marker == Marker::Comments && good > 0 {
+            return Some(i);
+        }
+        if l.class == Class::Good && l.cf != Class::Short {
+            good += 1;
+        }
+    }
+    None
+}
+
+/// Whether `text` looks like a headline: 3 to 25 words, starting with a capital, a digit or a
+/// quote, not ending like a statement.
+fn headline_like(l: &Line) -> bool {
+    (3..=25).contains(&l.f.words)
+        && l.text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || "‘“'\"¿¡".contains(c))
+        && !l.text.ends_with(['.', ',', ';', ':'])
+        && l.marker == Marker::None
+}
+
+/// A section label: one to three words, capitalised, no punctuation at the end.
+fn label_like(l: &Line) -> bool {
+    (1..=3).contains(&l.f.words)
+        && l.f.letters >= 3
+        && (l.f.all_caps() || l.f.title_ratio() >= 1.0)
+        && !l.text.ends_with(['.', ',', ';', ':', '!', '?'])
+        && l.marker == Marker::None
+}
+
+/// Content words of a line: tokens of three characters or more that are not function words
+/// or numbers.
+fn content_words(text: &str, lang: Lang, mut push: impl FnMut(&str)) {
+    let mut tokens = Tokens::new(text);
+    while let Some(t) = tokens.next() {
+        if t.chars().count() >= 3 && !t.chars().all(|c| c.is_numeric()) && !lang.is_stop(t) {
+            push(t);
+        }
+    }
+}
+
+/// The share of the content words of `after` that also occur in `before`.
+fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
+    let mut vocab: HashSet<String> = HashSet::new();
+    for l in before {
+        content_words(l.text, lang, |w| {
+            if !vocab.contains(w) {
+                vocab.insert(w.to_string());
+            }
+        });
+    }
+    let (mut shared, mut total) = (0usize, 0usize);
+    for l in after {
+        content_words(l.text, lang, |w| {
+            total += 1;
+            if vocab.contains(w) {
+                shared += 1;
+            }
+        });
+    }
+    if total == 0 {
+        1.0
+    } else {
+        shared as f32 / total as f32
+    }
+}
+
+/// Where an unrelated story appended after the article starts, if one does: a label followed by
+/// a headline, or a headline repeated within the next lines, after some body paragraphs, with
+/// text after it that shares little of the article's vocabulary.
+fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
+    let mut body = 0;
+    for i in start..=end {
+        let l = &lines[i];
+        if body >= APPENDED_AFTER_PARAGRAPHS && i < end {
+            let next = &lines[i + 1];
+            let labelled = label_like(l) && headline_like(next);
+            let repeated = headline_like(l)
+                && lines[i + 1..=end]
+                    .iter()
+                    .take(6)
+                    .any(|m| m.text == l.text);
+            if (labelled || repeated)
+                && overlap(&lines[start..i], &lines[i..=end], lang) < APPENDED_MAX_OVERLAP
+            {
+                return Some(i);
+            }
+        }
+        if l.cf == Class::Good || (l.cf == Class::NearGood && l.class == Class::Good) {
+            body += 1;
+        }
+    }
+    None
+}
+
+/// The headline: among the lines just before the run (not past a related-links heading), the
+/// headline-like one sharing most content words with the article's first lines, if any does.
+fn headline(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
+    let mut lead: HashSet<String> = HashSet::new();
+    for l in lines[start..=end].iter().take(4) {
+        content_words(l.text, lang, |w| {
+            lead.insert(w.to_string());
+        });
+    }
+    let mut best: Option<(f32, usize)> = None;
+    for i in (start.saturating_sub(HEADLINE_LOOKBACK)..start).rev() {
+        let l = &lines[i];
+        if matches!(l.marker, Marker::Related | Marker::Comments) {
+            break;
+        }
+        if !headline_like(l) || l.f.words < 4 {
+            continue;
+        }
+        let (mut shared, mut total) = (0, 0);
+        content_words(l.text, lang, |w| {
+            total += 1;
+            if lead.contains(w) {
+                shared += 1;
+            }
+        });
+        let score = if total == 0 {
+            0.0
+        } else {
+            shared as f32 / total as f32
+        };
+        if shared >= 2 && score >= 0.3 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+/// The verdict on a line inside the article.
+fn inside(l: &Line, lang: Lang) -> Verdict {
+    let density = (100.0 * l.f.stop_density()).round();
+    let stats = if lang == Lang::Unknown {
+        format!("{} words, {} sentences", l.f.words, l.f.sentences)
+    } else {
+        format!("{} words, {density}% stop words", l.f.words)
+    };
+    match (l.cf, l.class) {
+        (Class::Good, _) => Verdict::Keep(format!("good: {stats}")),
+        (Class::NearGood, Class::Good) => {
+            Verdict::Keep(format!("near-good, good by context: {stats}"))
+        }
+        (Class::Short, Class::Good) => Verdict::Keep(format!("short, good by context: {stats}")),
+        (Class::Short, _) if l.marker == Marker::None => {
+            Verdict::Keep(format!("short, inside the article: {stats}"))
+        }
+        _ => Verdict::Remove(match (l.marker, l.why) {
+            (Marker::Related, _) => "related-links",
+            (Marker::Comments, _) => "comments",
+            (Marker::Promo, _) => "promo",
+            (_, Why::Copyright) => "copyright",
+            (_, Why::Separators) => "menu",
+            (_, Why::TitleCase) => "title-case",
+            (_, Why::Digits) => "digits",
+            (_, Why::Short) => "short-boilerplate",
+            (_, Why::Sentences) => "not-sentences",
+            (_, Why::Density) => "few-stop-words",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: &str = "The city's harbour ferries will cost more from April, the transport authority said on Monday, in the first rise in six years, and the council is expected to approve it.";
+    const P2: &str = "Commuters on the busiest routes will pay an extra 30 cents a trip under the plan, which the ferry operator said was needed to cover the rising cost of fuel.";
+    const P3: &str = "“We have held fares for as long as we could,” a spokeswoman for the authority told reporters at the pier, adding that ferry timetables would not change.";
+    const P4: &str = "The last rise, in 2019, was followed by a drop in ferry passengers that lasted for most of the year, according to figures from the transport authority.";
+
+    fn kept(texts: &[&str]) -> Vec<String> {
+        let p = plan(texts, None);
+        texts
+            .iter()
+            .zip(&p.verdicts)
+            .filter(|(_, v)| matches!(v, Verdict::Keep(_)))
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn menus_around_the_article_go() {
+        let page = [
+            "Home", "News", "Sport", "Business", "Harbour ferry fares to rise next spring",
+            P1, P2, "Advertisement", P3, P4, "Most Popular",
+            "Ten Things You Need To Know About The New Ferry Timetable",
+            "Mayor Opens New Bridge Over The Harbour In Grand Ceremony", "About us", "Contact",
+        ];
+        assert_eq!(
+            kept(&page),
+            ["Harbour ferry fares to rise next spring", P1, P2, "Advertisement", P3, P4]
+        );
+        let p = plan(&page, None);
+        assert_eq!(p.headline, Some(4));
+        assert_eq!(p.verdicts[0], Verdict::Remove("before-article"));
+        assert_eq!(p.verdicts[11], Verdict::Remove("after-article"));
+    }
+
+    #[test]
+    fn comments_end_the_article() {
+        let page = [P1, P2, P3, "3 Comments", P4, "Reply", P2];
+        assert_eq!(kept(&page), [P1, P2, P3]);
+        let p = plan(&page, None);
+        assert_eq!(p.verdicts[3], Verdict::Remove("comments"));
+    }
+
+    #[test]
+    fn appended_story_is_cut() {
+        let other = [
+            "Museum opens new wing dedicated to medieval manuscripts",
+            "The national museum unveiled a wing of illuminated manuscripts on Saturday, with visitors queueing around the block before the doors opened.",
+            "Curators spent eight years restoring the collection, which includes psalters and gospel books from monasteries across the region.",
+            "Admission to the new galleries will be free during the first month, the museum's director announced at the opening ceremony.",
+        ];
+        let mut page = vec![P1, P2, P3, P4, "CULTURE"];
+        page.extend(other);
+        assert_eq!(kept(&page), [P1, P2, P3, P4]);
+        assert_eq!(plan(&page, None).verdicts[4], Verdict::Remove("appended-story"));
+        // A sub-head followed by more of the same story is not an appended story.
+        let mut page = vec![P1, P2, P3, "FARES", "Ferry fares and the harbour authority"];
+        page.extend([P4, P2]);
+        assert_eq!(kept(&page).len(), page.len());
+    }
+
+    #[test]
+    fn never_empty() {
+        let page = ["Home", "News", "Fares rise.", "Contact us"];
+        let p = plan(&page, None);
+        assert!(p.note.is_some());
+        assert_eq!(kept(&page), ["Fares rise."]);
+    }
+
+    #[test]
+    fn kadane() {
+        assert_eq!(best_run(&[-1.0, 2.0, -1.0, 3.0, -5.0, 1.0]), Some((1, 3)));
+        assert_eq!(best_run(&[-1.0, -2.0]), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! Lines whose words, not shape, tell the classifier something: the heading of a related-links
+//! box or a comment section, and the vocabulary of promotion (subscribe, newsletter, cookies,
+//! donate). They are not removed for what they say (that is what `rules/generic.toml` does, with
+//! fixtures); they weigh on where the article ends. A comment-section heading ends the article;
+//! a related-links heading is a barrier that only a substantial run of article text can cross;
+//! promotional words mark a borderline line at the edge of the article as clutter.
+//!
+//! Patterns cover the languages of `stopwords/`, briefly. They are compiled once.
+
+use regex::{Regex, RegexBuilder};
+use std::sync::OnceLock;
+
+/// What a line's words say about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// Nothing special.
+    None,
+    /// The heading of a box of links to other stories (`Related`, `Most popular`, `Tags`).
+    Related,
+    /// The start of a comment section (`3 Comments`, `Leave a Reply`, `Show comments`).
+    Comments,
+    /// Promotion or site furniture in a sentence (`Sign up for our newsletter`).
+    Promo,
+}
+
+/// Headings are short: longer lines are only tested for promotion.
+const HEADING_MAX_WORDS: usize = 10;
+
+const RELATED: &str = r"^(related( articles?| stories| posts?| news| content| coverage| reading| links| videos?| topics)?|more (stories|news|articles|videos|headlines|from [\w .'’&-]+|on (this|that)( story| topic)?|like this|in [\w .'’&-]+|to read)|(most |the )?(popular|read|viewed|watched|shared|commented)( (stories|articles|now|today|news|this week|videos))?|most popular [\w ]+|trending( now| news| stories| articles| topics| videos)?|recommended( for you| stories| articles| reading| videos)?|you (may|might) (also )?(like|enjoy|be interested in)|you may have missed|don'?t miss|editor'?s (picks?|choice)|top (stories|news|videos)|latest( news| stories| articles| videos| headlines)?|read next|up next|what to read next|also (read|on [\w .'-]+)|see also|further reading|in other news|(more )?(from|around) the web|sponsored( links| stories| content)?|promoted( links| stories| content)?|tags?|topics|filed under|share this( article| story| post| page)?|about the author|more articles|other stories|lea también|leia (também|mais)|veja também|not[íi]cias relacionadas|leggi anche|articoli correlati|potrebbe interessarti|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|weitere artikel|baca juga|berita terkait|artikel terkait|terpopuler|читайте также|похожие (статьи|новости|материалы)|популярное|관련 ?기사|많이 본 (뉴스|기사|칼럼))[\s:.!»›>]*$";
+
+const COMMENTS: &str = r"^((\d+|no|one|two|three|four|five) )?(comments?|responses?|replies|reader comments|thoughts on .+|references? to .+|reactions?)[\s:.!]*$|^(leave|post|add|write|submit|make) (a |your |the first )?(comment|reply|response)|^(want to )?join the (conversation|discussion)|^(show|view|load|see|hide|read|open) (all |the )?(\d+ )?(comments|replies|discussion)|^comments? (are |is )?(closed|disabled|powered)|^(be the first to comment|conversation|discussion)[\s:.!]*$|^(kommentare|kommentar schreiben|comentários|comentarios|deixe (um|seu) comentário|deja un comentario|commenti|lascia un commento|commentaires|laisser un commentaire|komentar|tinggalkan (balasan|komentar)|комментарии|оставить комментарий|댓글)";
+
+const PROMO: &str = r"\b(subscri(be|ber|bers|bing|ption|ptions)|newsletters?|sign(ing)? up|log ?in|sign in|donat(e|ion|ions)|(leave|leaving) a tip|cookies?|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|follow us|download (our|the) app|push notifications|advertis(e|er|ers|ing|ement)|your inbox|email address|unlimited access|free trial|our (journalism|reporting|content|newsroom)|this (web)?site|(registered )?trademarks?|abonne|assine|abbonati|abonnieren|berlangganan|подпи(шитесь|ска))\b";
+
+fn build(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .expect("marker patterns are valid")
+}
+
+struct Patterns {
+    related: Regex,
+    comments: Regex,
+    promo: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        related: build(RELATED),
+        comments: build(COMMENTS),
+        promo: build(PROMO),
+    })
+}
+
+/// What `text` (a normalised line of `words` words) says about itself.
+pub fn marker(text: &str, words: usize) -> Marker {
+    let p = patterns();
+    if words <= HEADING_MAX_WORDS {
+        if p.comments.is_match(text) {
+            return Marker::Comments;
+        }
+        if p.related.is_match(text) {
+            return Marker::Related;
+        }
+    }
+    if words <= 60 && p.promo.is_match(text) {
+        return Marker::Promo;
+    }
+    Marker::None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(text: &str) -> Marker {
+        marker(text, text.split_whitespace().count())
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(m("Related Articles"), Marker::Related);
+        assert_eq!(m("MOST POPULAR"), Marker::Related);
+        assert_eq!(m("More from The Example Times"), Marker::Related);
+        assert_eq!(m("Leia também:"), Marker::Related);
+        assert_eq!(m("12 Comments"), Marker::Comments);
+        assert_eq!(m("Leave a Reply"), Marker::Comments);
+        assert_eq!(m("Want to join the conversation?"), Marker::Comments);
+        assert_eq!(m("One reference to “A story”"), Marker::Comments);
+    }
+
+    #[test]
+    fn promotion() {
+        assert_eq!(
+            m("Sign up for our daily newsletter to get the news in your inbox."),
+            Marker::Promo
+        );
+        assert_eq!(m("We use cookies to improve your experience."), Marker::Promo);
+    }
+
+    #[test]
+    fn ordinary_lines() {
+        assert_eq!(m("The council met on Monday to discuss the budget."), Marker::None);
+        assert_eq!(m("Related to the case, police said nothing."), Marker::None);
+        assert_eq!(m("Popular protests spread"), Marker::None);
+    }
+}
