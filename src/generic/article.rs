@@ -116,11 +116,11 @@ pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
     };
     if note.is_none() {
         if let Some(c) = comments_start(&lines, start, end) {
-            end = c - 1;
+            end = best_end(&weights, start, c - 1);
             tail_reason = "comments";
         }
         if let Some(c) = appended_start(&lines, start, end, lang) {
-            end = c - 1;
+            end = best_end(&weights, start, c - 1);
             tail_reason = "appended-story";
         }
     }
@@ -137,6 +137,9 @@ pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
                 } else {
                     "headline: before the article, shares its words".to_string()
                 });
+            }
+            if headline.is_some_and(|h| i > h && line.text == lines[h].text) {
+                return Verdict::Remove("repeated-headline");
             }
             if i < start {
                 return Verdict::Remove("before-article");
@@ -188,6 +191,7 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                     }
                 }
                 (Class::Short, _) if menu_like(l) => -2.0,
+                (Class::Short, _) if l.f.sentence_end && l.f.words >= 4 && l.f.stop > 0 => 0.3,
                 (Class::Short, _) if l.f.sentence_end => -0.3,
                 (Class::Short, _) => -1.0,
                 (Class::Bad, _) => -(2.0 + 0.5 * words),
@@ -294,13 +298,19 @@ fn headline_like(l: &Line) -> bool {
         && l.marker == Marker::None
 }
 
-/// A section label: one to three words, capitalised, no punctuation at the end.
+/// A section label: one to three words in capitals (`TERRORISM`, `REINDEER GAMES`), letters
+/// only. Title Case labels are not enough: product lists put a brand name over each item.
 fn label_like(l: &Line) -> bool {
     (1..=3).contains(&l.f.words)
-        && l.f.letters >= 3
-        && (l.f.all_caps() || l.f.title_ratio() >= 1.0)
-        && !l.text.ends_with(['.', ',', ';', ':', '!', '?'])
-        && l.marker == Marker::None
+        && l.f.all_caps()
+        && l.text
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || "&'’-".contains(c))
+}
+
+/// A paragraph of the article's body: good by context, ending like a sentence.
+fn body_like(l: &Line) -> bool {
+    l.class == Class::Good && l.cf != Class::Short && l.f.sentence_end
 }
 
 /// Content words of a line: tokens of three characters or more that are not function words
@@ -340,45 +350,67 @@ fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
     }
 }
 
-/// Where an unrelated story appended after the article starts, if one does: a label followed by
-/// a headline, or a headline repeated within the next lines, after some body paragraphs, with
-/// text after it that shares little of the article's vocabulary.
+/// Lines after a candidate start whose vocabulary is compared with the article's.
+const APPENDED_WINDOW: usize = 8;
+
+/// Where an unrelated story appended after the article starts, if one does: a label in capitals
+/// followed by a headline, or a headline repeated within the next three lines, after some body
+/// paragraphs, with the lines after it sharing little of the article's vocabulary.
 fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
     let mut body = 0;
-    for i in start..=end {
+    for i in start..end {
         let l = &lines[i];
-        if body >= APPENDED_AFTER_PARAGRAPHS && i < end {
-            let next = &lines[i + 1];
-            let labelled = label_like(l) && headline_like(next);
+        if body >= APPENDED_AFTER_PARAGRAPHS {
+            let labelled = label_like(l) && headline_like(&lines[i + 1]);
             let repeated = headline_like(l)
+                && l.f.words >= 5
                 && lines[i + 1..=end]
                     .iter()
-                    .take(6)
+                    .take(3)
                     .any(|m| m.text == l.text);
+            let window = &lines[i..=end.min(i + APPENDED_WINDOW)];
             if (labelled || repeated)
-                && overlap(&lines[start..i], &lines[i..=end], lang) < APPENDED_MAX_OVERLAP
+                && overlap(&lines[start..i], window, lang) < APPENDED_MAX_OVERLAP
             {
                 return Some(i);
             }
         }
-        if l.cf == Class::Good || (l.cf == Class::NearGood && l.class == Class::Good) {
+        if body_like(l) {
             body += 1;
         }
     }
     None
 }
 
-/// The headline: among the lines just before the run (not past a related-links heading), the
-/// headline-like one sharing most content words with the article's first lines, if any does.
+/// The end of the best run that starts at `start` and ends at `end` at the latest: where the
+/// running sum of weights peaks, so clutter left dangling by a cut is dropped too.
+fn best_end(weights: &[f32], start: usize, end: usize) -> usize {
+    let (mut sum, mut best, mut at) = (0.0f32, f32::MIN, start);
+    for (i, w) in weights.iter().enumerate().take(end + 1).skip(start) {
+        sum += w;
+        if sum > best {
+            best = sum;
+            at = i;
+        }
+    }
+    at
+}
+
+/// The headline: among the lines before the article's first body paragraph (not past a
+/// related-links heading), the headline-like one sharing most content words with the first
+/// paragraphs, if one shares enough.
 fn headline(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
+    let first_body = (start..=end).find(|&i| body_like(&lines[i]))?;
     let mut lead: HashSet<String> = HashSet::new();
-    for l in lines[start..=end].iter().take(4) {
+    for l in lines[first_body..=end].iter().take(4) {
         content_words(l.text, lang, |w| {
-            lead.insert(w.to_string());
+            if !lead.contains(w) {
+                lead.insert(w.to_string());
+            }
         });
     }
     let mut best: Option<(f32, usize)> = None;
-    for i in (start.saturating_sub(HEADLINE_LOOKBACK)..start).rev() {
+    for i in (first_body.saturating_sub(HEADLINE_LOOKBACK)..first_body).rev() {
         let l = &lines[i];
         if matches!(l.marker, Marker::Related | Marker::Comments) {
             break;

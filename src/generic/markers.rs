@@ -28,7 +28,7 @@ const HEADING_MAX_WORDS: usize = 10;
 
 const RELATED: &str = r"^(related( articles?| stories| posts?| news| content| coverage| reading| links| videos?| topics)?|more (stories|news|articles|videos|headlines|from [\w .'’&-]+|on (this|that)( story| topic)?|like this|in [\w .'’&-]+|to read)|(most |the )?(popular|read|viewed|watched|shared|commented)( (stories|articles|now|today|news|this week|videos))?|most popular [\w ]+|trending( now| news| stories| articles| topics| videos)?|recommended( for you| stories| articles| reading| videos)?|you (may|might) (also )?(like|enjoy|be interested in)|you may have missed|don'?t miss|editor'?s (picks?|choice)|top (stories|news|videos)|latest( news| stories| articles| videos| headlines)?|read next|up next|what to read next|also (read|on [\w .'-]+)|see also|further reading|in other news|(more )?(from|around) the web|sponsored( links| stories| content)?|promoted( links| stories| content)?|tags?|topics|filed under|share this( article| story| post| page)?|about the author|more articles|other stories|lea también|leia (também|mais)|veja também|not[íi]cias relacionadas|leggi anche|articoli correlati|potrebbe interessarti|lesen sie auch|mehr zum thema|das könnte sie auch interessieren|weitere artikel|baca juga|berita terkait|artikel terkait|terpopuler|читайте также|похожие (статьи|новости|материалы)|популярное|관련 ?기사|많이 본 (뉴스|기사|칼럼))[\s:.!»›>]*$";
 
-const COMMENTS: &str = r"^((\d+|no|one|two|three|four|five) )?(comments?|responses?|replies|reader comments|thoughts on .+|references? to .+|reactions?)[\s:.!]*$|^(leave|post|add|write|submit|make) (a |your |the first )?(comment|reply|response)|^(want to )?join the (conversation|discussion)|^(show|view|load|see|hide|read|open) (all |the )?(\d+ )?(comments|replies|discussion)|^comments? (are |is )?(closed|disabled|powered)|^(be the first to comment|conversation|discussion)[\s:.!]*$|^(kommentare|kommentar schreiben|comentários|comentarios|deixe (um|seu) comentário|deja un comentario|commenti|lascia un commento|commentaires|laisser un commentaire|komentar|tinggalkan (balasan|komentar)|комментарии|оставить комментарий|댓글)";
+const COMMENTS: &str = r"^((\d+|no|one|two|three|four|five) )?((top|most|best|all|latest|newest|oldest|reader|user|featured|recent)( rated| recent| popular| liked)? )?(comments?|responses?|replies|reader comments|thoughts on .+|references? to .+|reactions?)[\s:.!]*$|^(leave|post|add|write|submit|make) (a |your |the first )?(comment|reply|response)|^(want to )?join the (conversation|discussion)|^(show|view|load|see|hide|read|open) (all |the )?(\d+ )?(comments|replies|discussion)|^comments? (are |is )?(closed|disabled|powered)|^(be the first to comment|conversation|discussion)[\s:.!]*$|^(kommentare|kommentar schreiben|comentários|comentarios|deixe (um|seu) comentário|deja un comentario|commenti|lascia un commento|commentaires|laisser un commentaire|komentar|tinggalkan (balasan|komentar)|комментарии|оставить комментарий|댓글)";
 
 const PROMO: &str = r"\b(subscri(be|ber|bers|bing|ption|ptions)|newsletters?|sign(ing)? up|log ?in|sign in|donat(e|ion|ions)|(leave|leaving) a tip|cookies?|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|follow us|download (our|the) app|push notifications|advertis(e|er|ers|ing|ement)|your inbox|email address|unlimited access|free trial|our (journalism|reporting|content|newsroom)|this (web)?site|(registered )?trademarks?|abonne|assine|abbonati|abonnieren|berlangganan|подпи(шитесь|ска))\b";
 
@@ -58,10 +58,12 @@ fn patterns() -> &'static Patterns {
 pub fn marker(text: &str, words: usize) -> Marker {
     let p = patterns();
     if words <= HEADING_MAX_WORDS {
-        if p.comments.is_match(text) {
+        // `[ 167 comments ]`, `» Related`: the heading without its decoration.
+        let core = text.trim_matches(|c: char| !c.is_alphanumeric());
+        if p.comments.is_match(core) {
             return Marker::Comments;
         }
-        if p.related.is_match(text) {
+        if p.related.is_match(core) {
             return Marker::Related;
         }
     }
@@ -86,6 +88,8 @@ mod tests {
         assert_eq!(m("More from The Example Times"), Marker::Related);
         assert_eq!(m("Leia também:"), Marker::Related);
         assert_eq!(m("12 Comments"), Marker::Comments);
+        assert_eq!(m("[ 167 comments ]"), Marker::Comments);
+        assert_eq!(m("Top Rated Comments"), Marker::Comments);
         assert_eq!(m("Leave a Reply"), Marker::Comments);
         assert_eq!(m("Want to join the conversation?"), Marker::Comments);
         assert_eq!(m("One reference to “A story”"), Marker::Comments);
