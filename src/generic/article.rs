@@ -203,6 +203,8 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                     w = w.min(0.0) - RELATED_BARRIER;
                 }
                 Marker::Promo if l.cf != Class::Good => w = w.min(0.0) - 2.0 - 0.3 * words,
+                // A good sentence about subscriptions may be news; it just does not pull.
+                Marker::Promo => w *= 0.2,
                 _ => {}
             }
             if w > 0.0 {
@@ -447,10 +449,12 @@ fn inside(l: &Line, lang: Lang) -> Verdict {
     };
     match (l.cf, l.class) {
         (Class::Good, _) => Verdict::Keep(format!("good: {stats}")),
-        (Class::NearGood, Class::Good) => {
+        (Class::NearGood, Class::Good) if l.marker == Marker::None => {
             Verdict::Keep(format!("near-good, good by context: {stats}"))
         }
-        (Class::Short, Class::Good) => Verdict::Keep(format!("short, good by context: {stats}")),
+        (Class::Short, Class::Good) if l.marker == Marker::None => {
+            Verdict::Keep(format!("short, good by context: {stats}"))
+        }
         (Class::Short, _) if l.marker == Marker::None => {
             Verdict::Keep(format!("short, inside the article: {stats}"))
         }
