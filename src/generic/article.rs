@@ -28,6 +28,8 @@ pub enum Verdict {
     Keep(String),
     /// Remove it, for this reason (the rule id after `classifier:`).
     Remove(&'static str),
+    /// A rule removed it already.
+    Gone,
 }
 
 /// The classifier's plan for a page.
@@ -46,6 +48,9 @@ pub struct Plan {
 #[derive(Clone, Debug)]
 struct Line<'a> {
     text: &'a str,
+    /// Removed by a rule: it still tells where things are (a comment heading a rule dropped
+    /// still starts the comments), but it never counts for the article.
+    gone: bool,
     f: Features,
     cf: Class,
     why: Why,
@@ -67,21 +72,25 @@ const APPENDED_MAX_OVERLAP: f32 = 0.3;
 /// Lines before the run searched for the headline.
 const HEADLINE_LOOKBACK: usize = 12;
 
-/// Plans the cleaning of a page given its kept lines; `title` is a title rules already lifted.
-pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
-    let long = texts.iter().copied().filter(|t| t.split_whitespace().count() >= 6);
+/// Plans the cleaning of a page from its non-blank lines, `gone[i]` telling which of them a
+/// rule removed already; `title` is a title rules already lifted.
+pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
+    let kept = || texts.iter().zip(gone).filter(|(_, g)| !**g).map(|(t, _)| *t);
+    let long = kept().filter(|t| t.split_whitespace().count() >= 6);
     let lang = if long.clone().next().is_some() {
         lang::detect(long)
     } else {
-        lang::detect(texts.iter().copied())
+        lang::detect(kept())
     };
     let mut lines: Vec<Line> = texts
         .iter()
-        .map(|&text| {
+        .zip(gone)
+        .map(|(&text, &gone)| {
             let f = Features::of(text, lang);
             let (cf, why) = classify::context_free(&f, lang);
             Line {
                 text,
+                gone,
                 f,
                 cf,
                 why,
@@ -124,13 +133,16 @@ pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
             tail_reason = "appended-story";
         }
     }
-    let title_line = title.and_then(|t| texts.iter().position(|x| *x == t));
+    let title_line = title.and_then(|t| lines.iter().position(|l| !l.gone && l.text == t));
     let headline = title_line.or_else(|| headline(&lines, start, end, lang));
 
     let verdicts = lines
         .iter()
         .enumerate()
         .map(|(i, line)| {
+            if line.gone {
+                return Verdict::Gone;
+            }
             if Some(i) == headline {
                 return Verdict::Keep(if Some(i) == title_line {
                     "title: lifted by a rule".to_string()
@@ -166,9 +178,9 @@ pub fn plan(texts: &[&str], title: Option<&str>) -> Plan {
 
 /// Whether a run holds text worth calling an article: a good line, or near-good ones.
 fn has_text(lines: &[Line]) -> bool {
-    lines
-        .iter()
-        .any(|l| l.cf == Class::Good || (l.cf == Class::NearGood && l.class == Class::Good))
+    lines.iter().any(|l| {
+        !l.gone && (l.cf == Class::Good || (l.cf == Class::NearGood && l.class == Class::Good))
+    })
 }
 
 /// The weight of each line for the main-run search.
@@ -206,6 +218,9 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                 // A good sentence about subscriptions may be news; it just does not pull.
                 Marker::Promo => w *= 0.2,
                 _ => {}
+            }
+            if l.gone {
+                w = w.min(0.0);
             }
             if w > 0.0 {
                 if in_comments {
@@ -249,24 +264,28 @@ fn best_run(weights: &[f32]) -> Option<(usize, usize)> {
 fn fallback(lines: &[Line]) -> (usize, usize) {
     let mut best = (0, 0, 0usize);
     let mut i = 0;
+    let sentence = |l: &Line| l.gone || (l.f.sentence_end && l.f.words >= 4);
     while i < lines.len() {
-        let sentence = |l: &Line| l.f.sentence_end && l.f.words >= 4;
-        if !sentence(&lines[i]) {
+        if lines[i].gone || !sentence(&lines[i]) {
             i += 1;
             continue;
         }
         let from = i;
-        let mut words = 0;
+        let (mut words, mut last) = (0, i);
         while i < lines.len() && sentence(&lines[i]) {
-            words += lines[i].f.words;
+            if !lines[i].gone {
+                words += lines[i].f.words;
+                last = i;
+            }
             i += 1;
         }
         if words > best.2 {
-            best = (from, i - 1, words);
+            best = (from, last, words);
         }
     }
     if best.2 == 0 {
         let longest = (0..lines.len())
+            .filter(|&i| !lines[i].gone)
             .max_by_key(|&i| (lines[i].f.words, std::cmp::Reverse(i)))
             .unwrap_or(0);
         return (longest, longest);
@@ -281,7 +300,7 @@ fn comments_start(lines: &[Line], start: usize, end: usize) -> Option<usize> {
         if l.marker == Marker::Comments && good > 0 {
             return Some(i);
         }
-        if l.class == Class::Good && l.cf != Class::Short {
+        if !l.gone && l.class == Class::Good && l.cf != Class::Short {
             good += 1;
         }
     }
@@ -291,7 +310,8 @@ fn comments_start(lines: &[Line], start: usize, end: usize) -> Option<usize> {
 /// Whether `text` looks like a headline: 3 to 25 words, starting with a capital, a digit or a
 /// quote, not ending like a statement.
 fn headline_like(l: &Line) -> bool {
-    (3..=25).contains(&l.f.words)
+    !l.gone
+        && (3..=25).contains(&l.f.words)
         && l.text
             .chars()
             .next()
@@ -303,7 +323,8 @@ fn headline_like(l: &Line) -> bool {
 /// A section label: one to three words in capitals (`TERRORISM`, `REINDEER GAMES`), letters
 /// only. Title Case labels are not enough: product lists put a brand name over each item.
 fn label_like(l: &Line) -> bool {
-    (1..=3).contains(&l.f.words)
+    !l.gone
+        && (1..=3).contains(&l.f.words)
         && l.f.all_caps()
         && l.text
             .chars()
@@ -312,7 +333,8 @@ fn label_like(l: &Line) -> bool {
 
 /// A paragraph of the article's body: good by context, ending like a sentence.
 fn body_like(l: &Line) -> bool {
-    l.class == Class::Good && l.cf != Class::Short && l.f.sentence_end
+    !l.gone
+        && l.class == Class::Good && l.cf != Class::Short && l.f.sentence_end
 }
 
 /// Content words of a line: tokens of three characters or more that are not function words
@@ -329,7 +351,7 @@ fn content_words(text: &str, lang: Lang, mut push: impl FnMut(&str)) {
 /// The share of the content words of `after` that also occur in `before`.
 fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
     let mut vocab: HashSet<String> = HashSet::new();
-    for l in before {
+    for l in before.iter().filter(|l| !l.gone) {
         content_words(l.text, lang, |w| {
             if !vocab.contains(w) {
                 vocab.insert(w.to_string());
@@ -337,7 +359,7 @@ fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
         });
     }
     let (mut shared, mut total) = (0usize, 0usize);
-    for l in after {
+    for l in after.iter().filter(|l| !l.gone) {
         content_words(l.text, lang, |w| {
             total += 1;
             if vocab.contains(w) {
@@ -404,7 +426,7 @@ fn best_end(weights: &[f32], start: usize, end: usize) -> usize {
 fn headline(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
     let first_body = (start..=end).find(|&i| body_like(&lines[i]))?;
     let mut lead: HashSet<String> = HashSet::new();
-    for l in lines[first_body..=end].iter().take(4) {
+    for l in lines[first_body..=end].iter().filter(|l| !l.gone).take(4) {
         content_words(l.text, lang, |w| {
             if !lead.contains(w) {
                 lead.insert(w.to_string());
@@ -481,6 +503,10 @@ mod tests {
     const P2: &str = "Commuters on the busiest routes will pay an extra 30 cents a trip under the plan, which the ferry operator said was needed to cover the rising cost of fuel.";
     const P3: &str = "“We have held fares for as long as we could,” a spokeswoman for the authority told reporters at the pier, adding that ferry timetables would not change.";
     const P4: &str = "The last rise, in 2019, was followed by a drop in ferry passengers that lasted for most of the year, according to figures from the transport authority.";
+
+    fn plan(texts: &[&str], title: Option<&str>) -> Plan {
+        super::plan(texts, &vec![false; texts.len()], title)
+    }
 
     fn kept(texts: &[&str]) -> Vec<String> {
         let p = plan(texts, None);

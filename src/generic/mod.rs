@@ -56,12 +56,16 @@ pub fn clean(work: &mut Work) -> Outcome {
         classes: vec![None; work.lines.len()],
         ..Outcome::default()
     };
-    let kept = work.kept();
-    if kept.is_empty() {
+    // Every non-blank line, kept or removed by a rule: what rules removed still shapes the page.
+    let present: Vec<usize> = (0..work.lines.len())
+        .filter(|&i| !work.lines[i].text.is_empty())
+        .collect();
+    if !present.iter().any(|&i| work.lines[i].kept) {
         return outcome;
     }
-    let texts: Vec<&str> = kept.iter().map(|&i| work.lines[i].text.as_str()).collect();
-    let plan = article::plan(&texts, work.metadata.title.as_deref());
+    let texts: Vec<&str> = present.iter().map(|&i| work.lines[i].text.as_str()).collect();
+    let gone: Vec<bool> = present.iter().map(|&i| !work.lines[i].kept).collect();
+    let plan = article::plan(&texts, &gone, work.metadata.title.as_deref());
     outcome.lang = Some(plan.lang);
     if let Some(note) = &plan.note {
         outcome.notes.push(note.clone());
@@ -73,8 +77,9 @@ pub fn clean(work: &mut Work) -> Outcome {
     }
     let mut removed = Vec::new();
     for (k, verdict) in plan.verdicts.into_iter().enumerate() {
-        let i = kept[k];
+        let i = present[k];
         match verdict {
+            article::Verdict::Gone => {}
             article::Verdict::Keep(class) => outcome.classes[i] = Some(class),
             article::Verdict::Remove(reason) => {
                 let line = &mut work.lines[i];
