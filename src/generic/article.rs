@@ -99,9 +99,12 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
             }
         })
         .collect();
-    let cf: Vec<Class> = lines.iter().map(|l| l.cf).collect();
-    for (line, class) in lines.iter_mut().zip(classify::revise(&cf)) {
-        line.class = class;
+    // Lines a rule removed are skipped when neighbours are sought: neither a caption a rule
+    // dropped between two paragraphs nor a cookie banner above a menu is a neighbour.
+    let present: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].gone).collect();
+    let cf: Vec<Class> = present.iter().map(|&i| lines[i].cf).collect();
+    for (&i, class) in present.iter().zip(classify::revise(&cf)) {
+        lines[i].class = class;
     }
 
     let weights = weights(&lines);
@@ -123,10 +126,11 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
             (a, b, "after-article")
         }
     };
+    // The comment section, wherever it starts after the article has begun.
+    let comments = comments_start(&lines, start, lines.len() - 1);
     if note.is_none() {
-        if let Some(c) = comments_start(&lines, start, end) {
+        if let Some(c) = comments.filter(|&c| c <= end) {
             end = best_end(&weights, start, c - 1);
-            tail_reason = "comments";
         }
         if let Some(c) = appended_start(&lines, start, end, lang) {
             end = best_end(&weights, start, c - 1);
@@ -157,6 +161,9 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
                 return Verdict::Remove("before-article");
             }
             if i > end {
+                if comments.is_some_and(|c| i >= c) && tail_reason == "after-article" {
+                    return Verdict::Remove("comments");
+                }
                 return Verdict::Remove(tail_reason);
             }
             if note.is_some() {
@@ -208,6 +215,10 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                 (Class::Short, _) => -1.0,
                 (Class::Bad, _) => -(2.0 + 0.5 * words),
             };
+            if l.gone {
+                // Structure, not content: what a rule removed only separates.
+                w = -1.0;
+            }
             match l.marker {
                 Marker::Related => w = w.min(0.0) - RELATED_BARRIER,
                 Marker::Comments if good_words >= COMMENTS_AFTER_WORDS => {
@@ -218,9 +229,6 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                 // A good sentence about subscriptions may be news; it just does not pull.
                 Marker::Promo => w *= 0.2,
                 _ => {}
-            }
-            if l.gone {
-                w = w.min(0.0);
             }
             if w > 0.0 {
                 if in_comments {
@@ -528,7 +536,7 @@ mod tests {
         ];
         assert_eq!(
             kept(&page),
-            ["Harbour ferry fares to rise next spring", P1, P2, "Advertisement", P3, P4]
+            ["Harbour ferry fares to rise next spring", P1, P2, P3, P4]
         );
         let p = plan(&page, None);
         assert_eq!(p.headline, Some(4));
