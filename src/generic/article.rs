@@ -75,7 +75,13 @@ const HEADLINE_LOOKBACK: usize = 12;
 /// Plans the cleaning of a page from its non-blank lines, `gone[i]` telling which of them a
 /// rule removed already; `title` is a title rules already lifted.
 pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
-    let kept = || texts.iter().zip(gone).filter(|(_, g)| !**g).map(|(t, _)| *t);
+    let kept = || {
+        texts
+            .iter()
+            .zip(gone)
+            .filter(|(_, g)| !**g)
+            .map(|(t, _)| *t)
+    };
     let long = kept().filter(|t| t.split_whitespace().count() >= 6);
     let lang = if long.clone().next().is_some() {
         lang::detect(long)
@@ -110,7 +116,14 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
     let weights = weights(&lines);
     if std::env::var_os("NC_DEBUG").is_some() {
         for (l, w) in lines.iter().zip(&weights) {
-            eprintln!("{w:7.1} {:?}/{:?} {:?} {:?} {}", l.cf, l.class, l.why, l.marker, l.text.chars().take(80).collect::<String>());
+            eprintln!(
+                "{w:7.1} {:?}/{:?} {:?} {:?} {}",
+                l.cf,
+                l.class,
+                l.why,
+                l.marker,
+                l.text.chars().take(80).collect::<String>()
+            );
         }
     }
     let mut note = None;
@@ -148,11 +161,7 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
                 return Verdict::Gone;
             }
             if Some(i) == headline {
-                return Verdict::Keep(if Some(i) == title_line {
-                    "title: lifted by a rule".to_string()
-                } else {
-                    "headline: before the article, shares its words".to_string()
-                });
+                return Verdict::Keep("title: the headline, before the article".to_string());
             }
             if headline.is_some_and(|h| i > h && line.text == lines[h].text) {
                 return Verdict::Remove("repeated-headline");
@@ -341,8 +350,7 @@ fn label_like(l: &Line) -> bool {
 
 /// A paragraph of the article's body: good by context, ending like a sentence.
 fn body_like(l: &Line) -> bool {
-    !l.gone
-        && l.class == Class::Good && l.cf != Class::Short && l.f.sentence_end
+    !l.gone && l.class == Class::Good && l.cf != Class::Short && l.f.sentence_end
 }
 
 /// Content words of a line: tokens of three characters or more that are not function words
@@ -396,10 +404,7 @@ fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Optio
             let labelled = label_like(l) && headline_like(&lines[i + 1]);
             let repeated = headline_like(l)
                 && l.f.words >= 5
-                && lines[i + 1..=end]
-                    .iter()
-                    .take(3)
-                    .any(|m| m.text == l.text);
+                && lines[i + 1..=end].iter().take(3).any(|m| m.text == l.text);
             let window = &lines[i..=end.min(i + APPENDED_WINDOW)];
             if (labelled || repeated)
                 && overlap(&lines[start..i], window, lang) < APPENDED_MAX_OVERLAP
@@ -529,10 +534,21 @@ mod tests {
     #[test]
     fn menus_around_the_article_go() {
         let page = [
-            "Home", "News", "Sport", "Business", "Harbour ferry fares to rise next spring",
-            P1, P2, "Advertisement", P3, P4, "Most Popular",
+            "Home",
+            "News",
+            "Sport",
+            "Business",
+            "Harbour ferry fares to rise next spring",
+            P1,
+            P2,
+            "Advertisement",
+            P3,
+            P4,
+            "Most Popular",
             "Ten Things You Need To Know About The New Ferry Timetable",
-            "Mayor Opens New Bridge Over The Harbour In Grand Ceremony", "About us", "Contact",
+            "Mayor Opens New Bridge Over The Harbour In Grand Ceremony",
+            "About us",
+            "Contact",
         ];
         assert_eq!(
             kept(&page),
@@ -563,7 +579,10 @@ mod tests {
         let mut page = vec![P1, P2, P3, P4, "CULTURE"];
         page.extend(other);
         assert_eq!(kept(&page), [P1, P2, P3, P4]);
-        assert_eq!(plan(&page, None).verdicts[4], Verdict::Remove("appended-story"));
+        assert_eq!(
+            plan(&page, None).verdicts[4],
+            Verdict::Remove("appended-story")
+        );
         // A sub-head followed by more of the same story is not an appended story.
         let mut page = vec![P1, P2, P3, "FARES", "Ferry fares and the harbour authority"];
         page.extend([P4, P2]);

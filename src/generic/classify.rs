@@ -199,7 +199,10 @@ mod tests {
             cf("Ten Things You Need To Know About The New Harbour Ferry Timetable Today"),
             Bad
         );
-        assert_eq!(cf("© 2019 Example Media Group, a subsidiary of Example Holdings Incorporated"), Bad);
+        assert_eq!(
+            cf("© 2019 Example Media Group, a subsidiary of Example Holdings Incorporated"),
+            Bad
+        );
     }
 
     #[test]
@@ -210,7 +213,10 @@ mod tests {
         assert_eq!(revise(&[Bad, NearGood, Bad]), [Bad, Bad, Bad]);
         assert_eq!(revise(&[Good, NearGood, Bad]), [Good, Good, Bad]);
         // A short line between good and a near-good line that borders bad: good (jusText).
-        assert_eq!(revise(&[Good, Short, NearGood, Bad]), [Good, Good, Good, Bad]);
+        assert_eq!(
+            revise(&[Good, Short, NearGood, Bad]),
+            [Good, Good, Good, Bad]
+        );
         assert_eq!(revise(&[Bad, NearGood, Short, Bad]), [Bad, Bad, Bad, Bad]);
     }
 }

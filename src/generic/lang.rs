@@ -247,7 +247,10 @@ mod tests {
 
     #[test]
     fn detects_by_script() {
-        assert_eq!(lang("정부는 이번 주에 새로운 정책을 발표했다고 밝혔다."), Lang::Ko);
+        assert_eq!(
+            lang("정부는 이번 주에 새로운 정책을 발표했다고 밝혔다."),
+            Lang::Ko
+        );
         assert_eq!(
             lang("Правительство заявило, что это решение было принято вчера."),
             Lang::Ru

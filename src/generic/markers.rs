@@ -103,12 +103,18 @@ mod tests {
             m("Sign up for our daily newsletter to get the news in your inbox."),
             Marker::Promo
         );
-        assert_eq!(m("We use cookies to improve your experience."), Marker::Promo);
+        assert_eq!(
+            m("We use cookies to improve your experience."),
+            Marker::Promo
+        );
     }
 
     #[test]
     fn ordinary_lines() {
-        assert_eq!(m("The council met on Monday to discuss the budget."), Marker::None);
+        assert_eq!(
+            m("The council met on Monday to discuss the budget."),
+            Marker::None
+        );
         assert_eq!(m("Related to the case, police said nothing."), Marker::None);
         assert_eq!(m("Popular protests spread"), Marker::None);
     }

@@ -38,6 +38,31 @@ use crate::document::Removal;
 /// The name removals are attributed to: `classifier:<reason>`.
 pub const RULE_PREFIX: &str = "classifier";
 
+/// Every reason the classifier gives for a removal (the part after `classifier:`).
+pub const REASONS: &[&str] = &[
+    "before-article",
+    "after-article",
+    "comments",
+    "appended-story",
+    "repeated-headline",
+    "related-links",
+    "promo",
+    "copyright",
+    "menu",
+    "title-case",
+    "digits",
+    "short-boilerplate",
+    "not-sentences",
+    "few-stop-words",
+];
+
+/// Whether `rule` (a qualified id from a [`Removal`]) names a classifier decision.
+pub fn is_classifier_rule(rule: &str) -> bool {
+    rule.strip_prefix(RULE_PREFIX)
+        .and_then(|r| r.strip_prefix(':'))
+        .is_some_and(|r| REASONS.contains(&r))
+}
+
 /// What the classifier decided about one document.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -49,49 +74,85 @@ pub struct Outcome {
     pub lang: Option<Lang>,
 }
 
-/// Runs the classifier over the kept lines of `work`: removes what is not the article and
-/// returns the verdicts on what stays.
+/// Rounds of classification at most; see [`clean`].
+const MAX_ROUNDS: usize = 4;
+
+/// Runs the classifier over the lines of `work`: removes what is not the article and returns
+/// the verdicts on what stays.
+///
+/// The first round sees every non-blank line, those rules removed included: what a rule removed
+/// still shapes the page (a comment heading it dropped still starts the comments). Later rounds
+/// see only the lines kept so far, exactly what cleaning the cleaned text again would see, and
+/// run until nothing more is removed. The result is a fixed point, so cleaning is idempotent:
+/// context-dependent verdicts cannot change when the clutter around the article is gone.
 pub fn clean(work: &mut Work) -> Outcome {
     let mut outcome = Outcome {
         classes: vec![None; work.lines.len()],
         ..Outcome::default()
     };
-    // Every non-blank line, kept or removed by a rule: what rules removed still shapes the page.
-    let present: Vec<usize> = (0..work.lines.len())
-        .filter(|&i| !work.lines[i].text.is_empty())
-        .collect();
-    if !present.iter().any(|&i| work.lines[i].kept) {
-        return outcome;
-    }
-    let texts: Vec<&str> = present.iter().map(|&i| work.lines[i].text.as_str()).collect();
-    let gone: Vec<bool> = present.iter().map(|&i| !work.lines[i].kept).collect();
-    let plan = article::plan(&texts, &gone, work.metadata.title.as_deref());
-    outcome.lang = Some(plan.lang);
-    if let Some(note) = &plan.note {
-        outcome.notes.push(note.clone());
-    }
-    if work.metadata.title.is_none() {
-        if let Some(h) = plan.headline {
-            work.metadata.title = Some(texts[h].to_string());
+    for round in 0..MAX_ROUNDS {
+        let present: Vec<usize> = (0..work.lines.len())
+            .filter(|&i| {
+                let l = &work.lines[i];
+                if round == 0 {
+                    !l.text.is_empty()
+                } else {
+                    l.kept
+                }
+            })
+            .collect();
+        if !present.iter().any(|&i| work.lines[i].kept) {
+            return outcome;
         }
-    }
-    let mut removed = Vec::new();
-    for (k, verdict) in plan.verdicts.into_iter().enumerate() {
-        let i = present[k];
-        match verdict {
-            article::Verdict::Gone => {}
-            article::Verdict::Keep(class) => outcome.classes[i] = Some(class),
-            article::Verdict::Remove(reason) => {
-                let line = &mut work.lines[i];
-                line.kept = false;
-                removed.push(Removal {
-                    line: line.number,
-                    text: line.text.clone(),
-                    rule: format!("{RULE_PREFIX}:{reason}"),
-                });
+        let texts: Vec<&str> = present
+            .iter()
+            .map(|&i| work.lines[i].text.as_str())
+            .collect();
+        let gone: Vec<bool> = present.iter().map(|&i| !work.lines[i].kept).collect();
+        let plan = article::plan(&texts, &gone, work.metadata.title.as_deref());
+        outcome.lang = Some(plan.lang);
+        if let Some(note) = plan.note.filter(|n| !outcome.notes.contains(n)) {
+            outcome.notes.push(note);
+        }
+        if work.metadata.title.is_none() {
+            if let Some(h) = plan.headline {
+                work.metadata.title = Some(texts[h].to_string());
             }
         }
+        let mut changed = false;
+        for (k, verdict) in plan.verdicts.into_iter().enumerate() {
+            let i = present[k];
+            match verdict {
+                article::Verdict::Gone => {}
+                article::Verdict::Keep(class) => outcome.classes[i] = Some(class),
+                article::Verdict::Remove(reason) => {
+                    let line = &mut work.lines[i];
+                    line.kept = false;
+                    outcome.classes[i] = None;
+                    changed = true;
+                    work.removed.push(Removal {
+                        line: line.number,
+                        text: line.text.clone(),
+                        rule: format!("{RULE_PREFIX}:{reason}"),
+                    });
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
     }
-    work.removed.extend(removed);
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifier_rule_names() {
+        assert!(is_classifier_rule("classifier:before-article"));
+        assert!(!is_classifier_rule("classifier:nonsense"));
+        assert!(!is_classifier_rule("generic:before-article"));
+    }
 }
