@@ -74,7 +74,7 @@ const HEADLINE_LOOKBACK: usize = 12;
 
 /// Plans the cleaning of a page from its non-blank lines, `gone[i]` telling which of them a
 /// rule removed already; `title` is a title rules already lifted.
-pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
+pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str>) -> Plan {
     let kept = || {
         texts
             .iter()
@@ -151,7 +151,8 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>) -> Plan {
         }
     }
     let title_line = title.and_then(|t| lines.iter().position(|l| !l.gone && l.text == t));
-    let headline = title_line.or_else(|| headline(&lines, start, end, lang));
+    let slug = url.and_then(slug_words);
+    let headline = title_line.or_else(|| headline(&lines, start, end, lang, slug.as_ref()));
 
     let verdicts = lines
         .iter()
@@ -433,10 +434,38 @@ fn best_end(weights: &[f32], start: usize, end: usize) -> usize {
     at
 }
 
+/// Lines before the article searched for the headline when the URL's slug can confirm it.
+const HEADLINE_LOOKBACK_SLUG: usize = 40;
+
+/// The words of a URL's slug (`/2019/11/19/fares-rise-next-spring.html` gives `fares`, `rise`,
+/// `next`, `spring`), if it has three or more: most news URLs carry their headline.
+pub fn slug_words(url: &str) -> Option<HashSet<String>> {
+    let path = url.split(['?', '#']).next()?;
+    let path = path.split_once("://").map_or(path, |(_, rest)| rest);
+    let segment = path
+        .split('/')
+        .skip(1)
+        .max_by_key(|seg| seg.matches(['-', '_']).count())?;
+    let segment = segment.split('.').next().unwrap_or(segment);
+    let words: HashSet<String> = segment
+        .split(['-', '_', '+'])
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect();
+    (words.len() >= 3).then_some(words)
+}
+
 /// The headline: among the lines before the article's first body paragraph (not past a
-/// related-links heading), the headline-like one sharing most content words with the first
-/// paragraphs, if one shares enough.
-fn headline(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
+/// related-links heading), the headline-like one that best shares the words of the first
+/// paragraphs, or of the URL's slug. A line printed twice (headline above and below a picture)
+/// and a Title Case line are preferred to a standfirst in sentence case.
+fn headline(
+    lines: &[Line],
+    start: usize,
+    end: usize,
+    lang: Lang,
+    slug: Option<&HashSet<String>>,
+) -> Option<usize> {
     let first_body = (start..=end).find(|&i| body_like(&lines[i]))?;
     let mut lead: HashSet<String> = HashSet::new();
     for l in lines[first_body..=end].iter().filter(|l| !l.gone).take(4) {
@@ -446,28 +475,60 @@ fn headline(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usiz
             }
         });
     }
+    let lookback = if slug.is_some() {
+        HEADLINE_LOOKBACK_SLUG
+    } else {
+        HEADLINE_LOOKBACK
+    };
+    let from = first_body.saturating_sub(lookback);
     let mut best: Option<(f32, usize)> = None;
-    for i in (first_body.saturating_sub(HEADLINE_LOOKBACK)..first_body).rev() {
+    for i in (from..first_body).rev() {
         let l = &lines[i];
-        if matches!(l.marker, Marker::Related | Marker::Comments) {
+        if matches!(l.marker, Marker::Related | Marker::Comments) && i + HEADLINE_LOOKBACK < first_body {
             break;
         }
         if !headline_like(l) || l.f.words < 4 {
             continue;
         }
-        let (mut shared, mut total) = (0, 0);
+        let (mut shared, mut in_slug, mut total) = (0, 0, 0);
         content_words(l.text, lang, |w| {
             total += 1;
             if lead.contains(w) {
                 shared += 1;
             }
+            if slug.is_some_and(|s| s.contains(&w.replace('\'', ""))) {
+                in_slug += 1;
+            }
         });
-        let score = if total == 0 {
-            0.0
-        } else {
+        if total == 0 {
+            continue;
+        }
+        let by_lead = if shared >= 2 && i + HEADLINE_LOOKBACK >= first_body {
             shared as f32 / total as f32
+        } else {
+            0.0
         };
-        if shared >= 2 && score >= 0.3 && best.is_none_or(|(s, _)| score > s) {
+        let by_slug = if in_slug >= 2 {
+            1.0 + in_slug as f32 / total as f32
+        } else {
+            0.0
+        };
+        let mut score = by_lead.max(by_slug);
+        if score < 0.3 {
+            continue;
+        }
+        if lines[from..first_body]
+            .iter()
+            .filter(|m| !m.gone && m.text == l.text)
+            .count()
+            > 1
+        {
+            score += 0.15;
+        }
+        if l.f.title_ratio() >= 0.6 {
+            score += 0.1;
+        }
+        if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, i));
         }
     }
@@ -518,7 +579,7 @@ mod tests {
     const P4: &str = "The last rise, in 2019, was followed by a drop in ferry passengers that lasted for most of the year, according to figures from the transport authority.";
 
     fn plan(texts: &[&str], title: Option<&str>) -> Plan {
-        super::plan(texts, &vec![false; texts.len()], title)
+        super::plan(texts, &vec![false; texts.len()], title, None)
     }
 
     fn kept(texts: &[&str]) -> Vec<String> {
@@ -595,6 +656,16 @@ mod tests {
         let p = plan(&page, None);
         assert!(p.note.is_some());
         assert_eq!(kept(&page), ["Fares rise."]);
+    }
+
+    #[test]
+    fn slugs() {
+        let words = slug_words("https://example.com/2019/11/19/fares-rise-next-spring.html?x=1");
+        let mut words: Vec<String> = words.expect("a slug").into_iter().collect();
+        words.sort();
+        assert_eq!(words, ["fares", "next", "rise", "spring"]);
+        assert!(slug_words("https://example.com/news/12345").is_none());
+        assert!(slug_words("not a url").is_none());
     }
 
     #[test]

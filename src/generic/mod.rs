@@ -77,15 +77,15 @@ pub struct Outcome {
 /// Rounds of classification at most; see [`clean`].
 const MAX_ROUNDS: usize = 4;
 
-/// Runs the classifier over the lines of `work`: removes what is not the article and returns
-/// the verdicts on what stays.
+/// Runs the classifier over the lines of `work` (of a page at `url`, if known): removes what is
+/// not the article and returns the verdicts on what stays.
 ///
 /// The first round sees every non-blank line, those rules removed included: what a rule removed
 /// still shapes the page (a comment heading it dropped still starts the comments). Later rounds
 /// see only the lines kept so far, exactly what cleaning the cleaned text again would see, and
 /// run until nothing more is removed. The result is a fixed point, so cleaning is idempotent:
 /// context-dependent verdicts cannot change when the clutter around the article is gone.
-pub fn clean(work: &mut Work) -> Outcome {
+pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
     let mut outcome = Outcome {
         classes: vec![None; work.lines.len()],
         ..Outcome::default()
@@ -109,7 +109,7 @@ pub fn clean(work: &mut Work) -> Outcome {
             .map(|&i| work.lines[i].text.as_str())
             .collect();
         let gone: Vec<bool> = present.iter().map(|&i| !work.lines[i].kept).collect();
-        let plan = article::plan(&texts, &gone, work.metadata.title.as_deref());
+        let plan = article::plan(&texts, &gone, work.metadata.title.as_deref(), url);
         outcome.lang = Some(plan.lang);
         if let Some(note) = plan.note.filter(|n| !outcome.notes.contains(n)) {
             outcome.notes.push(note);
