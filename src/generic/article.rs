@@ -127,7 +127,7 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str
         }
     }
     let mut note = None;
-    let (start, mut end, mut tail_reason) = match best_run(&weights) {
+    let (mut start, mut end, mut tail_reason) = match best_run(&weights) {
         Some((a, b)) if has_text(&lines[a..=b]) => (a, b, "after-article"),
         _ => {
             let (a, b) = fallback(&lines);
@@ -151,6 +151,9 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str
         }
     }
     let title_line = title.and_then(|t| lines.iter().position(|l| !l.gone && l.text == t));
+    if note.is_none() {
+        start = body_start(&lines, start, end);
+    }
     let slug = url.and_then(slug_words);
     let headline = title_line.or_else(|| headline(&lines, start, end, lang, slug.as_ref()));
 
@@ -182,7 +185,7 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str
                     line.f.words
                 ));
             }
-            inside(line, lang)
+            inside(&lines, i, lang)
         })
         .collect();
     Plan {
@@ -236,8 +239,9 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                     w = w.min(0.0) - RELATED_BARRIER;
                 }
                 Marker::Promo if l.cf != Class::Good => w = w.min(0.0) - 2.0 - 0.3 * words,
-                // A good sentence about subscriptions may be news; it just does not pull.
-                Marker::Promo => w *= 0.2,
+                // A good sentence about subscriptions may be news: inside the article it stays,
+                // but it does not pull the article towards it.
+                Marker::Promo => w = -0.2 * words,
                 _ => {}
             }
             if w > 0.0 {
@@ -391,6 +395,55 @@ fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
     }
 }
 
+/// Where the body starts in a run that opens with a page header: a standfirst or two, then a
+/// cluster of at least two short lines that are not sentences (byline, date, picture credit),
+/// then paragraphs. The header goes; the headline is found separately.
+fn body_start(lines: &[Line], start: usize, end: usize) -> usize {
+    let present: Vec<usize> = (start..=end).filter(|&i| !lines[i].gone).collect();
+    // The first body paragraph followed, within two lines, by another.
+    let Some(k) = (0..present.len()).find(|&k| {
+        body_like(&lines[present[k]])
+            && present[k + 1..]
+                .iter()
+                .take(2)
+                .any(|&j| body_like(&lines[j]))
+    }) else {
+        return start;
+    };
+    // Text lines in the header, and whether one follows the last cluster of two header lines.
+    let (mut header_body, mut cluster, mut clustered, mut text_after) = (0, 0, false, false);
+    for &i in &present[..k] {
+        let l = &lines[i];
+        if body_like(l) || l.f.words >= 12 {
+            header_body += 1;
+            cluster = 0;
+            text_after = true;
+        } else if header_like(l) {
+            cluster += 1;
+            if cluster >= 2 {
+                clustered = true;
+                text_after = false;
+            }
+        } else {
+            cluster = 0;
+        }
+    }
+    if clustered && !text_after && header_body <= 2 {
+        present[k]
+    } else {
+        start
+    }
+}
+
+/// A line of a page header between standfirst and body: a byline, a date, a handle, a credit.
+/// Not a sentence; capitalised words, digits or an `@`. (A list in the body, `baby carrier`,
+/// `healthy snack bars`, is in lowercase.)
+fn header_like(l: &Line) -> bool {
+    !l.f.sentence_end
+        && l.f.words <= 12
+        && (l.f.title_ratio() >= 0.5 || l.f.digits > 0 || l.f.cased == 0 || l.text.starts_with('@'))
+}
+
 /// Lines after a candidate start whose vocabulary is compared with the article's.
 const APPENDED_WINDOW: usize = 8;
 
@@ -536,7 +589,8 @@ fn headline(
 }
 
 /// The verdict on a line inside the article.
-fn inside(l: &Line, lang: Lang) -> Verdict {
+fn inside(lines: &[Line], i: usize, lang: Lang) -> Verdict {
+    let l = &lines[i];
     let density = (100.0 * l.f.stop_density()).round();
     let stats = if lang == Lang::Unknown {
         format!("{} words, {} sentences", l.f.words, l.f.sentences)
@@ -553,6 +607,18 @@ fn inside(l: &Line, lang: Lang) -> Verdict {
         }
         (Class::Short, _) if l.marker == Marker::None => {
             Verdict::Keep(format!("short, inside the article: {stats}"))
+        }
+        // A sub-head in Title Case: it introduces the paragraph under it. Links to other stories
+        // come in lists, one headline under another.
+        (Class::Bad, _)
+            if l.why == Why::TitleCase
+                && l.marker == Marker::None
+                && lines[i + 1..]
+                    .iter()
+                    .find(|m| !m.gone)
+                    .is_some_and(body_like) =>
+        {
+            Verdict::Keep(format!("sub-head, over a paragraph: {stats}"))
         }
         _ => Verdict::Remove(match (l.marker, l.why) {
             (Marker::Related, _) => "related-links",

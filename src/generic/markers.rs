@@ -19,7 +19,8 @@ pub enum Marker {
     Related,
     /// The start of a comment section (`3 Comments`, `Leave a Reply`, `Show comments`).
     Comments,
-    /// Promotion or site furniture in a sentence (`Sign up for our newsletter`).
+    /// Promotion or site furniture in a sentence (`Sign up for our newsletter`), or an author's
+    /// bio (`Jane Doe is a reporter covering ...`).
     Promo,
 }
 
@@ -30,7 +31,18 @@ const RELATED: &str = r"^(related( articles?| stories| posts?| news| content| co
 
 const COMMENTS: &str = r"^((\d+|no|one|two|three|four|five) )?((top|most|best|all|latest|newest|oldest|reader|user|featured|recent)( rated| recent| popular| liked)? )?(comments?|responses?|replies|reader comments|thoughts on .+|references? to .+|reactions?)[\s:.!]*$|^(leave|post|add|write|submit|make) (a |your |the first )?(comment|reply|response)|^(want to )?join the (conversation|discussion)|^(show|view|load|see|hide|read|open) (all |the )?(\d+ )?(comments|replies|discussion)|^comments? (are |is )?(closed|disabled|powered)|^(be the first to comment|conversation|discussion)[\s:.!]*$|^((\d+ )?(kommentare?|comentários?|comentarios?|commenti|commento|commentaires?|komentar|комментари[йия]|댓글)|kommentar schreiben|(schreibe|hinterlasse) einen kommentar|deix[ea] (um|seu|uma) (comentário|resposta)|deja (un|tu) (comentario|respuesta)|lascia (un commento|una risposta)|laisser un commentaire|tinggalkan (balasan|komentar)|оставить комментарий)";
 
-const PROMO: &str = r"\b(subscri(be|ber|bers|bing|ption|ptions)|newsletters?|sign(ing)? up|log ?in|sign in|donat(e|ion|ions)|(leave|leaving) a tip|cookies?|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|follow us|download (our|the) app|push notifications|advertis(e|er|ers|ing|ement)|your inbox|email address|unlimited access|free trial|our (journalism|reporting|content|newsroom)|this (web)?site|(registered )?trademarks?|abonne|assine|abbonati|abonnieren|berlangganan|подпи(шитесь|ска))\b";
+/// Words of promotion that a news sentence may use too ("shared with paying subscribers"):
+/// they mark only short lines.
+const PROMO_WEAK: &str = r"\b(subscri(be|ber|bers|bing|ption|ptions)|log ?in|sign in|register|donat(e|ion|ions)|advertis(e|er|ers|ing|ement)|(registered )?trademarks?|free trial|premium|abonne|assine|abbonati|abonnieren|berlangganan|подпи(шитесь|ска))\b";
+
+/// Phrases of promotion that mark a line of any length.
+const PROMO: &str = r"\b(newsletters?|sign(ing)? up (for|to|now|today)|(leave|leaving) a tip|(we|this (web)?site) uses? cookies|cookie (policy|settings)|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|follow us|download (our|the) app|push notifications|your inbox|your email address|unlimited access|support (our|independent) (journalism|reporting)|our (journalism|content|newsroom)|(on|of) this (web)?site)\b";
+
+/// Lines up to this many words are marked by a weak promotion word.
+const PROMO_WEAK_MAX_WORDS: usize = 20;
+
+/// An author's bio after the article: `Jane Doe is a senior reporter covering ...`.
+const BIO: &str = r"^\p{Lu}[\p{L}.'’-]+( \p{Lu}[\p{L}.'’-]+){0,3} (is|was) (a|an|the) ([\p{L}-]+ ){0,4}(reporter|writer|correspondent|editor|journalist|columnist|contributor|author|producer|freelancer?|blogger)\b";
 
 fn build(pattern: &str) -> Regex {
     RegexBuilder::new(pattern)
@@ -43,6 +55,8 @@ struct Patterns {
     related: Regex,
     comments: Regex,
     promo: Regex,
+    promo_weak: Regex,
+    bio: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -51,6 +65,8 @@ fn patterns() -> &'static Patterns {
         related: build(RELATED),
         comments: build(COMMENTS),
         promo: build(PROMO),
+        promo_weak: build(PROMO_WEAK),
+        bio: build(BIO),
     })
 }
 
@@ -67,7 +83,11 @@ pub fn marker(text: &str, words: usize) -> Marker {
             return Marker::Related;
         }
     }
-    if words <= 60 && p.promo.is_match(text) {
+    if words <= 60
+        && (p.promo.is_match(text)
+            || p.bio.is_match(text)
+            || (words <= PROMO_WEAK_MAX_WORDS && p.promo_weak.is_match(text)))
+    {
         return Marker::Promo;
     }
     Marker::None
@@ -117,5 +137,10 @@ mod tests {
         );
         assert_eq!(m("Related to the case, police said nothing."), Marker::None);
         assert_eq!(m("Popular protests spread"), Marker::None);
+        assert_eq!(
+            m("A preview of the report was shared with paying subscribers by the publication on Monday."),
+            Marker::None
+        );
+        assert_eq!(m("Subscribe to our channel"), Marker::Promo);
     }
 }
