@@ -60,6 +60,8 @@ struct Line<'a> {
 
 /// Weight of a related-links heading, in words of article text.
 const RELATED_BARRIER: f32 = 25.0;
+/// Weight of a relative time stamp (`2H ago`), in words.
+const AGO_WEIGHT: f32 = 5.0;
 /// Positive weights after a comment-section heading are multiplied by this.
 const AFTER_COMMENTS: f32 = 0.2;
 /// Good words that must precede a comment heading for it to count as one (a `Comments` link
@@ -238,6 +240,7 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                     in_comments = true;
                     w = w.min(0.0) - RELATED_BARRIER;
                 }
+                Marker::Ago => w = w.min(0.0) - AGO_WEIGHT,
                 Marker::Promo if l.cf != Class::Good => w = w.min(0.0) - 2.0 - 0.3 * words,
                 // A good sentence about subscriptions may be news: inside the article it stays,
                 // but it does not pull the article towards it.
@@ -624,6 +627,7 @@ fn inside(lines: &[Line], i: usize, lang: Lang) -> Verdict {
             (Marker::Related, _) => "related-links",
             (Marker::Comments, _) => "comments",
             (Marker::Promo, _) => "promo",
+            (Marker::Ago, _) => "time-stamp",
             (_, Why::Copyright) => "copyright",
             (_, Why::Separators) => "menu",
             (_, Why::TitleCase) => "title-case",

@@ -19,6 +19,9 @@ pub enum Marker {
     Related,
     /// The start of a comment section (`3 Comments`, `Leave a Reply`, `Show comments`).
     Comments,
+    /// A relative time stamp (`32M ago`, `2 hours ago`, `updated 16M ago`): the furniture of
+    /// teaser lists and comment threads, never of an article body.
+    Ago,
     /// Promotion or site furniture in a sentence (`Sign up for our newsletter`), or an author's
     /// bio (`Jane Doe is a reporter covering ...`).
     Promo,
@@ -37,6 +40,8 @@ const PROMO_WEAK: &str = r"\b(subscri(be|ber|bers|bing|ption|ptions)|log ?in|sig
 
 /// Phrases of promotion that mark a line of any length.
 const PROMO: &str = r"\b(newsletters?|sign(ing)? up (for|to|now|today)|(leave|leaving) a tip|(we|this (web)?site) uses? cookies|cookie (policy|settings)|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|follow us|download (our|the) app|push notifications|your inbox|your email address|unlimited access|support (our|independent) (journalism|reporting)|our (journalism|content|newsroom)|(on|of) this (web)?site)\b";
+
+const AGO: &str = r"^((updated|posted|published) )?(\d+\s?(s|m|h|d|w|mo|y|secs?|mins?|hrs?|minutes?|hours?|days?|weeks?|months?|years?)|an? (minute|hour|day|week|month|year)) ago$|^(há|hace|il y a|vor) \d+ \w+$|^\d+ (menit|jam|hari) (yang )?lalu$|^\d+ \w+ назад$";
 
 /// Lines up to this many words are marked by a weak promotion word.
 const PROMO_WEAK_MAX_WORDS: usize = 20;
@@ -57,6 +62,7 @@ struct Patterns {
     promo: Regex,
     promo_weak: Regex,
     bio: Regex,
+    ago: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -67,6 +73,7 @@ fn patterns() -> &'static Patterns {
         promo: build(PROMO),
         promo_weak: build(PROMO_WEAK),
         bio: build(BIO),
+        ago: build(AGO),
     })
 }
 
@@ -81,6 +88,9 @@ pub fn marker(text: &str, words: usize) -> Marker {
         }
         if p.related.is_match(core) {
             return Marker::Related;
+        }
+        if words <= 5 && p.ago.is_match(core) {
+            return Marker::Ago;
         }
     }
     if words <= 60
@@ -112,6 +122,8 @@ mod tests {
         assert_eq!(m("12 Comments"), Marker::Comments);
         assert_eq!(m("[ 167 comments ]"), Marker::Comments);
         assert_eq!(m("Top Rated Comments"), Marker::Comments);
+        assert_eq!(m("32M ago"), Marker::Ago);
+        assert_eq!(m("updated 2 hours ago"), Marker::Ago);
         assert_eq!(m("Leave a Reply"), Marker::Comments);
         assert_eq!(m("Want to join the conversation?"), Marker::Comments);
         assert_eq!(m("One reference to “A story”"), Marker::Comments);

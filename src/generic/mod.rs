@@ -47,6 +47,7 @@ pub const REASONS: &[&str] = &[
     "repeated-headline",
     "related-links",
     "promo",
+    "time-stamp",
     "copyright",
     "menu",
     "title-case",
