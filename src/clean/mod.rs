@@ -94,7 +94,8 @@ impl Cleaner {
             trace(rule, before != (work.removed.len(), work.metadata.clone()));
         }
         let site_file = self.site_rules && matched.file.is_some();
-        let judged = (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));
+        let judged =
+            (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));
         work.removed.sort_by_key(|r| r.line);
         let paragraphs = work
             .lines

@@ -74,35 +74,59 @@ const APPENDED_MAX_OVERLAP: f32 = 0.3;
 /// Lines before the run searched for the headline.
 const HEADLINE_LOOKBACK: usize = 12;
 
-/// Plans the cleaning of a page from its non-blank lines, `gone[i]` telling which of them a
-/// rule removed already; `title` is a title rules already lifted.
-pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str>) -> Plan {
-    let kept = || {
-        texts
-            .iter()
-            .zip(gone)
-            .filter(|(_, g)| !**g)
-            .map(|(t, _)| *t)
-    };
-    let long = kept().filter(|t| t.split_whitespace().count() >= 6);
-    let lang = if long.clone().next().is_some() {
-        lang::detect(long)
+/// What the classifier measures on a line: the same whatever the page's language, so it is
+/// computed once per line and kept across the cleaner's rounds.
+#[derive(Clone, Copy, Debug)]
+pub struct Measure {
+    pub f: Features,
+    pub marker: Marker,
+}
+
+impl Measure {
+    pub fn of(text: &str) -> Measure {
+        let f = Features::of(text);
+        Measure {
+            f,
+            marker: markers::marker(text, f.words),
+        }
+    }
+}
+
+/// One non-blank line of a page, as the planner takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    /// Whether a rule removed it already.
+    pub gone: bool,
+    pub measure: Measure,
+}
+
+/// The language of a page from its kept lines: the longer ones (six words or more) when there
+/// are some, since menus are often in English on a page that is not.
+pub fn page_lang(kept: &[&Features]) -> Lang {
+    let long = kept.iter().filter(|f| f.words >= 6).map(|f| &f.tally);
+    if long.clone().next().is_some() {
+        lang::detect_tallies(long)
     } else {
-        lang::detect(kept())
-    };
-    let mut lines: Vec<Line> = texts
+        lang::detect_tallies(kept.iter().map(|f| &f.tally))
+    }
+}
+
+/// Plans the cleaning of a page in `lang` from its non-blank lines, those rules removed
+/// included (`Input::gone`); `title` is a title rules already lifted, `url` the page's address.
+pub fn plan(inputs: &[Input], lang: Lang, title: Option<&str>, url: Option<&str>) -> Plan {
+    let mut lines: Vec<Line> = inputs
         .iter()
-        .zip(gone)
-        .map(|(&text, &gone)| {
-            let f = Features::of(text, lang);
-            let (cf, why) = classify::context_free(&f, lang);
+        .map(|input| {
+            let m = &input.measure;
+            let (cf, why) = classify::context_free(&m.f, lang);
             Line {
-                text,
-                gone,
-                f,
+                text: input.text,
+                gone: input.gone,
+                f: m.f,
                 cf,
                 why,
-                marker: markers::marker(text, f.words),
+                marker: m.marker,
                 class: cf,
             }
         })
@@ -115,19 +139,7 @@ pub fn plan(texts: &[&str], gone: &[bool], title: Option<&str>, url: Option<&str
         lines[i].class = class;
     }
 
-    let weights = weights(&lines);
-    if std::env::var_os("NC_DEBUG").is_some() {
-        for (l, w) in lines.iter().zip(&weights) {
-            eprintln!(
-                "{w:7.1} {:?}/{:?} {:?} {:?} {}",
-                l.cf,
-                l.class,
-                l.why,
-                l.marker,
-                l.text.chars().take(80).collect::<String>()
-            );
-        }
-    }
+    let weights = weights(&lines, lang);
     let mut note = None;
     let (mut start, mut end, mut tail_reason) = match best_run(&weights) {
         Some((a, b)) if has_text(&lines[a..=b]) => (a, b, "after-article"),
@@ -206,7 +218,7 @@ fn has_text(lines: &[Line]) -> bool {
 }
 
 /// The weight of each line for the main-run search.
-fn weights(lines: &[Line]) -> Vec<f32> {
+fn weights(lines: &[Line], lang: Lang) -> Vec<f32> {
     let mut good_words = 0.0;
     let mut in_comments = false;
     lines
@@ -225,7 +237,9 @@ fn weights(lines: &[Line]) -> Vec<f32> {
                     }
                 }
                 (Class::Short, _) if menu_like(l) => -2.0,
-                (Class::Short, _) if l.f.sentence_end && l.f.words >= 4 && l.f.stop > 0 => 0.3,
+                (Class::Short, _) if l.f.sentence_end && l.f.words >= 4 && l.f.stop(lang) > 0 => {
+                    0.3
+                }
                 (Class::Short, _) if l.f.sentence_end => -0.3,
                 (Class::Short, _) => -1.0,
                 (Class::Bad, _) => -(2.0 + 0.5 * words),
@@ -276,7 +290,7 @@ fn best_run(weights: &[f32]) -> Option<(usize, usize)> {
             from = i;
         }
         sum += w;
-        if sum > 0.0 && best.is_none_or(|(b, _, _)| sum > b) {
+        if sum > 0.0 && best.map_or(true, |(b, _, _)| sum > b) {
             best = Some((sum, from, i));
         }
     }
@@ -540,7 +554,9 @@ fn headline(
     let mut best: Option<(f32, usize)> = None;
     for i in (from..first_body).rev() {
         let l = &lines[i];
-        if matches!(l.marker, Marker::Related | Marker::Comments) && i + HEADLINE_LOOKBACK < first_body {
+        if matches!(l.marker, Marker::Related | Marker::Comments)
+            && i + HEADLINE_LOOKBACK < first_body
+        {
             break;
         }
         if !headline_like(l) || l.f.words < 4 {
@@ -584,7 +600,7 @@ fn headline(
         if l.f.title_ratio() >= 0.6 {
             score += 0.1;
         }
-        if best.is_none_or(|(s, _)| score > s) {
+        if best.map_or(true, |(s, _)| score > s) {
             best = Some((score, i));
         }
     }
@@ -594,7 +610,7 @@ fn headline(
 /// The verdict on a line inside the article.
 fn inside(lines: &[Line], i: usize, lang: Lang) -> Verdict {
     let l = &lines[i];
-    let density = (100.0 * l.f.stop_density()).round();
+    let density = (100.0 * l.f.stop_density(lang)).round();
     let stats = if lang == Lang::Unknown {
         format!("{} words, {} sentences", l.f.words, l.f.sentences)
     } else {
@@ -649,7 +665,17 @@ mod tests {
     const P4: &str = "The last rise, in 2019, was followed by a drop in ferry passengers that lasted for most of the year, according to figures from the transport authority.";
 
     fn plan(texts: &[&str], title: Option<&str>) -> Plan {
-        super::plan(texts, &vec![false; texts.len()], title, None)
+        let inputs: Vec<Input> = texts
+            .iter()
+            .map(|&text| Input {
+                text,
+                gone: false,
+                measure: Measure::of(text),
+            })
+            .collect();
+        let features: Vec<&Features> = inputs.iter().map(|i| &i.measure.f).collect();
+        let lang = page_lang(&features);
+        super::plan(&inputs, lang, title, None)
     }
 
     fn kept(texts: &[&str]) -> Vec<String> {

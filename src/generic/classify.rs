@@ -87,7 +87,7 @@ pub fn context_free(f: &Features, lang: Lang) -> (Class, Why) {
         return (class, Why::Sentences);
     }
     let (low, high) = thresholds(lang);
-    let d = f.stop_density();
+    let d = f.stop_density(lang);
     let class = if d >= high {
         if f.length > LENGTH_HIGH && sentence {
             Class::Good
@@ -181,7 +181,7 @@ mod tests {
     use Class::*;
 
     fn cf(text: &str) -> Class {
-        context_free(&Features::of(text, Lang::En), Lang::En).0
+        context_free(&Features::of(text), Lang::En).0
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! (`|`, `•`, `»`) the way menu rows and breadcrumbs are.
 //!
 //! One pass over the line's characters and one over its tokens; nothing is kept but counts.
+//! Nothing here depends on the page's language: the stop words of every listed language are
+//! counted at once (the line's [`Tally`]), so a line is measured once whatever language the page
+//! turns out to be in.
 
-use super::lang::{Lang, Tokens};
+use super::lang::{lowercase_into, Lang, Tally};
 
 /// Counts taken from one line.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -17,10 +20,8 @@ pub struct Features {
     /// Length in characters, with Hangul, Han and Kana counted twice: one of them carries about
     /// what two Latin letters do, and the length thresholds are in Latin characters.
     pub length: usize,
-    /// Tokens that are function words of the page's language.
-    pub stop: usize,
-    /// Tokens counted for the stop-word density (with a letter or digit).
-    pub tokens: usize,
+    /// Letters by script, tokens, and function words in each listed language.
+    pub tally: Tally,
     /// Words that start with an uppercase letter.
     pub capitalised: usize,
     /// Words that start with a cased letter (upper or lower).
@@ -43,15 +44,34 @@ pub struct Features {
 }
 
 impl Features {
-    /// Measures `text` (a normalised line) for a page in `lang`.
-    pub fn of(text: &str, lang: Lang) -> Features {
+    /// Measures `text` (a normalised line).
+    pub fn of(text: &str) -> Features {
         let mut f = Features::default();
         let mut prev: Option<char> = None;
         let mut cjk = 0;
         for c in text.chars() {
             f.length += 1;
+            // Most text is ASCII: answer it without Unicode tables.
+            if c.is_ascii() {
+                if c.is_ascii_alphabetic() {
+                    f.letters += 1;
+                    f.tally.letters += 1;
+                    if c.is_ascii_uppercase() {
+                        f.upper += 1;
+                    }
+                } else if c.is_ascii_digit() {
+                    f.digits += 1;
+                } else if c == '|' {
+                    f.separators += 1;
+                } else if c.is_ascii_whitespace() && prev.is_some_and(is_sentence_mark) {
+                    f.sentences += 1;
+                }
+                prev = Some(c);
+                continue;
+            }
             if c.is_alphabetic() {
                 f.letters += 1;
+                f.tally.letter(c);
                 if c.is_uppercase() {
                     f.upper += 1;
                 }
@@ -91,34 +111,39 @@ impl Features {
         }
         f.colon_end = last == Some(':');
 
+        // Words and tokens in one pass (a token is a word trimmed of punctuation, lowercased,
+        // as `lang::Tokens` makes them).
+        let mut token = String::new();
         for word in text.split_whitespace() {
             f.words += 1;
-            if let Some(first) = word.chars().find(|c| c.is_alphanumeric()) {
-                if first.is_uppercase() {
-                    f.capitalised += 1;
-                    f.cased += 1;
-                } else if first.is_lowercase() {
-                    f.cased += 1;
-                }
+            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let Some(first) = core.chars().next() else {
+                continue;
+            };
+            if first.is_uppercase() {
+                f.capitalised += 1;
+                f.cased += 1;
+            } else if first.is_lowercase() {
+                f.cased += 1;
             }
+            lowercase_into(core, &mut token);
+            f.tally.token(&token);
         }
         f.words += cjk / 2;
-        let mut tokens = Tokens::new(text);
-        while let Some(t) = tokens.next() {
-            f.tokens += 1;
-            if lang.is_stop(t) {
-                f.stop += 1;
-            }
-        }
         f
     }
 
-    /// Share of tokens that are function words.
-    pub fn stop_density(&self) -> f32 {
-        if self.tokens == 0 {
+    /// Function words of `lang` among the tokens.
+    pub fn stop(&self, lang: Lang) -> usize {
+        self.tally.stop(lang)
+    }
+
+    /// Share of tokens that are function words of `lang`.
+    pub fn stop_density(&self, lang: Lang) -> f32 {
+        if self.tally.tokens == 0 {
             0.0
         } else {
-            self.stop as f32 / self.tokens as f32
+            self.stop(lang) as f32 / self.tally.tokens as f32
         }
     }
 
@@ -157,32 +182,29 @@ mod tests {
 
     #[test]
     fn sentence_line() {
-        let f = Features::of(
-            "The council voted on Monday. It was “a long night,” she said.",
-            Lang::En,
-        );
+        let f = Features::of("The council voted on Monday. It was “a long night,” she said.");
         assert_eq!(f.words, 12);
         assert!(f.sentence_end);
         assert_eq!(f.sentences, 2);
-        assert!(f.stop_density() > 0.3);
+        assert!(f.stop_density(Lang::En) > 0.3);
         assert!(f.title_ratio() < 0.5);
     }
 
     #[test]
     fn menu_line() {
-        let f = Features::of("Home | World News | Business | Sport", Lang::En);
+        let f = Features::of("Home | World News | Business | Sport");
         assert_eq!(f.separators, 3);
         assert!(!f.sentence_end);
         assert!(f.title_ratio() > 0.9);
-        assert!(Features::of("RELATED STORIES", Lang::En).all_caps());
-        assert!(Features::of("© 2019 Example Media", Lang::En).copyright);
-        assert!(Features::of("(c) 2019 Example Media", Lang::En).copyright);
+        assert!(Features::of("RELATED STORIES").all_caps());
+        assert!(Features::of("© 2019 Example Media").copyright);
+        assert!(Features::of("(c) 2019 Example Media").copyright);
     }
 
     #[test]
     fn hangul_counts_double() {
-        let f = Features::of("정부는 발표했다.", Lang::Ko);
+        let f = Features::of("정부는 발표했다.");
         assert_eq!(f.length, 16);
-        assert_eq!(f.stop, 2);
+        assert_eq!(f.stop(Lang::Ko), 2);
     }
 }

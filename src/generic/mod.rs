@@ -91,6 +91,7 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
         classes: vec![None; work.lines.len()],
         ..Outcome::default()
     };
+    let mut cache: Vec<Option<article::Measure>> = vec![None; work.lines.len()];
     for round in 0..MAX_ROUNDS {
         let present: Vec<usize> = (0..work.lines.len())
             .filter(|&i| {
@@ -105,12 +106,23 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
         if !present.iter().any(|&i| work.lines[i].kept) {
             return outcome;
         }
-        let texts: Vec<&str> = present
+        let lines = &work.lines;
+        let inputs: Vec<article::Input> = present
             .iter()
-            .map(|&i| work.lines[i].text.as_str())
+            .map(|&i| article::Input {
+                text: lines[i].text.as_str(),
+                gone: !lines[i].kept,
+                measure: *cache[i].get_or_insert_with(|| article::Measure::of(&lines[i].text)),
+            })
             .collect();
-        let gone: Vec<bool> = present.iter().map(|&i| !work.lines[i].kept).collect();
-        let plan = article::plan(&texts, &gone, work.metadata.title.as_deref(), url);
+        let kept: Vec<&features::Features> = inputs
+            .iter()
+            .filter(|input| !input.gone)
+            .map(|input| &input.measure.f)
+            .collect();
+        let lang = article::page_lang(&kept);
+        let plan = article::plan(&inputs, lang, work.metadata.title.as_deref(), url);
+        let texts: Vec<&str> = inputs.iter().map(|input| input.text).collect();
         outcome.lang = Some(plan.lang);
         if let Some(note) = plan.note.filter(|n| !outcome.notes.contains(n)) {
             outcome.notes.push(note);
