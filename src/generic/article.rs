@@ -472,7 +472,11 @@ fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Optio
     for i in start..end {
         let l = &lines[i];
         if body >= APPENDED_AFTER_PARAGRAPHS {
-            let labelled = label_like(l) && headline_like(&lines[i + 1]);
+            // A section label is not part of the headline under it; a brand over a product
+            // (`DJI` over `DJI Mavic Mini for $399`) is.
+            let labelled = label_like(l)
+                && headline_like(&lines[i + 1])
+                && !lines[i + 1].text.to_lowercase().contains(&l.text.to_lowercase());
             let repeated = headline_like(l)
                 && l.f.words >= 5
                 && lines[i + 1..=end].iter().take(3).any(|m| m.text == l.text);
