@@ -476,7 +476,10 @@ fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Optio
             // (`DJI` over `DJI Mavic Mini for $399`) is.
             let labelled = label_like(l)
                 && headline_like(&lines[i + 1])
-                && !lines[i + 1].text.to_lowercase().contains(&l.text.to_lowercase());
+                && !lines[i + 1]
+                    .text
+                    .to_lowercase()
+                    .contains(&l.text.to_lowercase());
             let repeated = headline_like(l)
                 && l.f.words >= 5
                 && lines[i + 1..=end].iter().take(3).any(|m| m.text == l.text);

@@ -22,9 +22,11 @@ pub struct Features {
     pub length: usize,
     /// Letters by script, tokens, and function words in each listed language.
     pub tally: Tally,
-    /// Words that start with an uppercase letter.
+    /// Words that start with an uppercase letter (but for those opening a sentence inside the
+    /// line, which grammar capitalises).
     pub capitalised: usize,
-    /// Words that start with a cased letter (upper or lower).
+    /// Words that start with a cased letter (upper or lower), but for those opening a sentence
+    /// inside the line.
     pub cased: usize,
     /// Letters, and of them uppercase ones.
     pub letters: usize,
@@ -114,13 +116,22 @@ impl Features {
         // Words and tokens in one pass (a token is a word trimmed of punctuation, lowercased,
         // as `lang::Tokens` makes them).
         let mut token = String::new();
+        // Whether the previous word ended a sentence: the next one is capitalised by grammar,
+        // not by Title Case, and is not counted.
+        let mut after_sentence = false;
         for word in text.split_whitespace() {
             f.words += 1;
+            let starts_sentence = after_sentence;
+            after_sentence = word
+                .trim_end_matches(|c: char| matches!(c, '"' | '\'' | '”' | '’' | ')'))
+                .ends_with(is_sentence_mark);
             let core = word.trim_matches(|c: char| !c.is_alphanumeric());
             let Some(first) = core.chars().next() else {
                 continue;
             };
-            if first.is_uppercase() {
+            if starts_sentence {
+                // counted neither way
+            } else if first.is_uppercase() {
                 f.capitalised += 1;
                 f.cased += 1;
             } else if first.is_lowercase() {
@@ -187,6 +198,8 @@ mod tests {
         assert!(f.sentence_end);
         assert_eq!(f.sentences, 2);
         assert!(f.stop_density(Lang::En) > 0.3);
+        assert!(f.title_ratio() < 0.5);
+        let f = Features::of("Great show! Funny moments! Wonderful costumes! We loved it.");
         assert!(f.title_ratio() < 0.5);
     }
 
