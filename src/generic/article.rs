@@ -387,9 +387,9 @@ fn content_words(text: &str, lang: Lang, mut push: impl FnMut(&str)) {
 }
 
 /// The share of the content words of `after` that also occur in `before`.
-fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
+fn overlap(before: &[&Line], after: &[&Line], lang: Lang) -> f32 {
     let mut vocab: HashSet<String> = HashSet::new();
-    for l in before.iter().filter(|l| !l.gone) {
+    for l in before {
         content_words(l.text, lang, |w| {
             if !vocab.contains(w) {
                 vocab.insert(w.to_string());
@@ -397,7 +397,7 @@ fn overlap(before: &[Line], after: &[Line], lang: Lang) -> f32 {
         });
     }
     let (mut shared, mut total) = (0usize, 0usize);
-    for l in after.iter().filter(|l| !l.gone) {
+    for l in after {
         content_words(l.text, lang, |w| {
             total += 1;
             if vocab.contains(w) {
@@ -468,26 +468,32 @@ const APPENDED_WINDOW: usize = 8;
 /// followed by a headline, or a headline repeated within the next three lines, after some body
 /// paragraphs, with the lines after it sharing little of the article's vocabulary.
 fn appended_start(lines: &[Line], start: usize, end: usize, lang: Lang) -> Option<usize> {
+    // Lines a rule removed are not there: what follows a label is the next line still kept.
+    let present: Vec<usize> = (start..=end).filter(|&i| !lines[i].gone).collect();
     let mut body = 0;
-    for i in start..end {
+    for (k, &i) in present.iter().enumerate() {
         let l = &lines[i];
-        if body >= APPENDED_AFTER_PARAGRAPHS {
+        let after = &present[k + 1..];
+        if body >= APPENDED_AFTER_PARAGRAPHS && !after.is_empty() {
+            let next = &lines[after[0]];
             // A section label is not part of the headline under it; a brand over a product
             // (`DJI` over `DJI Mavic Mini for $399`) is.
             let labelled = label_like(l)
-                && headline_like(&lines[i + 1])
-                && !lines[i + 1]
-                    .text
-                    .to_lowercase()
-                    .contains(&l.text.to_lowercase());
+                && headline_like(next)
+                && !next.text.to_lowercase().contains(&l.text.to_lowercase());
             let repeated = headline_like(l)
                 && l.f.words >= 5
-                && lines[i + 1..=end].iter().take(3).any(|m| m.text == l.text);
-            let window = &lines[i..=end.min(i + APPENDED_WINDOW)];
-            if (labelled || repeated)
-                && overlap(&lines[start..i], window, lang) < APPENDED_MAX_OVERLAP
-            {
-                return Some(i);
+                && after.iter().take(3).any(|&j| lines[j].text == l.text);
+            if labelled || repeated {
+                let before: Vec<&Line> = present[..k].iter().map(|&j| &lines[j]).collect();
+                let window: Vec<&Line> = present[k..]
+                    .iter()
+                    .take(APPENDED_WINDOW + 1)
+                    .map(|&j| &lines[j])
+                    .collect();
+                if overlap(&before, &window, lang) < APPENDED_MAX_OVERLAP {
+                    return Some(i);
+                }
             }
         }
         if body_like(l) {
@@ -545,7 +551,11 @@ fn headline(
 ) -> Option<usize> {
     let first_body = (start..=end).find(|&i| body_like(&lines[i]))?;
     let mut lead: HashSet<String> = HashSet::new();
-    for l in lines[first_body..=end].iter().filter(|l| !l.gone).take(4) {
+    for l in lines[first_body..=end]
+        .iter()
+        .filter(|l| body_like(l))
+        .take(4)
+    {
         content_words(l.text, lang, |w| {
             if !lead.contains(w) {
                 lead.insert(w.to_string());

@@ -76,7 +76,7 @@ pub struct Outcome {
 }
 
 /// Rounds of classification at most; see [`clean`].
-const MAX_ROUNDS: usize = 4;
+const MAX_ROUNDS: usize = 6;
 
 /// Runs the classifier over the lines of `work` (of a page at `url`, if known): removes what is
 /// not the article and returns the verdicts on what stays.
@@ -115,6 +115,7 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
                 measure: *cache[i].get_or_insert_with(|| article::Measure::of(&lines[i].text)),
             })
             .collect();
+        let inputs_had_gone = inputs.iter().any(|input| input.gone);
         let kept: Vec<&features::Features> = inputs
             .iter()
             .filter(|input| !input.gone)
@@ -151,7 +152,9 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
                 }
             }
         }
-        if !changed {
+        // A fixed point: a round over exactly the kept lines (no line removed by a rule among
+        // them, as the first round has) that removed nothing.
+        if !changed && !inputs_had_gone {
             break;
         }
     }
