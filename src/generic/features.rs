@@ -123,7 +123,7 @@ impl Features {
             f.words += 1;
             let starts_sentence = after_sentence;
             after_sentence = word
-                .trim_end_matches(|c: char| matches!(c, '"' | '\'' | '”' | '’' | ')'))
+                .trim_end_matches(['"', '\'', '”', '’', ')'])
                 .ends_with(is_sentence_mark);
             let core = word.trim_matches(|c: char| !c.is_alphanumeric());
             let Some(first) = core.chars().next() else {

@@ -331,7 +331,7 @@ impl Tally {
 }
 
 /// The language of the lines whose tallies are given, in order: they are summed until
-/// [`MAX_TOKENS`] tokens have been counted.
+/// `MAX_TOKENS` (1,500) tokens have been counted.
 pub fn detect_tallies<'a>(tallies: impl Iterator<Item = &'a Tally>) -> Lang {
     let mut page = Tally::default();
     for t in tallies {
