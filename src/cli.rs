@@ -119,6 +119,16 @@ pub struct RuleArgs {
     /// Apply only generic rules: no site or platform rule files.
     #[arg(long, help_heading = "Rules")]
     pub no_site_rules: bool,
+    /// Do not run the paragraph classifier on documents of sites without a rule file.
+    #[arg(
+        long,
+        help_heading = "Rules",
+        long_help = "Do not run the paragraph classifier. By default, documents whose site has \
+                     no rule file (or all documents, with --no-site-rules) are cleaned by the \
+                     generic rules and then by a classifier that keeps the article and drops \
+                     menus, link lists, footers, comments and appended stories."
+    )]
+    pub no_classifier: bool,
 }
 
 /// Where results go.

@@ -14,6 +14,7 @@ pub mod dedup;
 pub mod document;
 pub mod exit_codes;
 pub mod fixtures;
+pub mod generic;
 pub mod input;
 pub mod metadata;
 pub mod output;

@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod dedup;
+mod generic;
 mod golden;
 mod properties;
 mod reliability;

@@ -14,6 +14,7 @@ pub mod apply;
 pub mod segment;
 
 use crate::document::{CleanDoc, Document, Paragraph};
+use crate::generic;
 use crate::rules::{FileKind, Rule, RuleFile, Rules};
 use crate::site;
 use apply::Work;
@@ -24,6 +25,7 @@ pub struct Cleaner {
     rules: Rules,
     default_site: Option<String>,
     site_rules: bool,
+    classifier: bool,
 }
 
 impl Cleaner {
@@ -33,6 +35,7 @@ impl Cleaner {
             rules,
             default_site: None,
             site_rules: true,
+            classifier: true,
         }
     }
 
@@ -47,6 +50,25 @@ impl Cleaner {
     pub fn site_rules(mut self, on: bool) -> Cleaner {
         self.site_rules = on;
         self
+    }
+
+    /// Whether the site-independent classifier (`crate::generic`) runs after the rules on
+    /// documents whose site has no rule file applied (`--no-classifier` turns it off). It never
+    /// runs after a site's own rule file: that file is trusted to know its template.
+    pub fn classifier(mut self, on: bool) -> Cleaner {
+        self.classifier = on;
+        self
+    }
+
+    /// Whether `qualified` names something that can remove text: a loaded rule (`file:id`) or
+    /// a verdict of the site-independent classifier (`classifier:reason`), or, after dedup,
+    /// a cluster (`dedup:<id>`).
+    pub fn knows_rule(&self, qualified: &str) -> bool {
+        self.rules.rule(qualified).is_some()
+            || crate::generic::is_classifier_rule(qualified)
+            || qualified
+                .strip_prefix("dedup:")
+                .is_some_and(|n| n.parse::<u32>().is_ok())
     }
 
     /// The rules this cleaner applies.
@@ -83,17 +105,23 @@ impl Cleaner {
         work.metadata = doc.metadata.clone();
         let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
         work.apply_all(&rules, trace);
+        let site_file = self.site_rules && matched.file.is_some();
+        let judged =
+            (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));
         work.removed.sort_by_key(|r| r.line);
         let paragraphs = work
             .lines
             .iter()
-            .filter(|l| l.kept)
-            .map(|l| Paragraph {
+            .enumerate()
+            .filter(|(_, l)| l.kept)
+            .map(|(i, l)| Paragraph {
                 text: l.text.clone(),
                 line: l.number,
-                class: None,
+                class: judged.as_ref().and_then(|j| j.classes[i].clone()),
             })
             .collect();
+        let mut notes = doc.notes.clone();
+        notes.extend(judged.into_iter().flat_map(|j| j.notes));
         CleanDoc {
             id: doc.id.clone(),
             url: doc.url.clone(),
@@ -107,7 +135,7 @@ impl Cleaner {
             metadata: work.metadata,
             paragraphs,
             removed: work.removed,
-            notes: doc.notes.clone(),
+            notes,
         }
     }
 }

@@ -44,7 +44,8 @@ pub fn load_rules(args: &RuleArgs) -> anyhow::Result<Rules> {
 pub fn cleaner(args: &RuleArgs) -> anyhow::Result<Cleaner> {
     Ok(Cleaner::new(load_rules(args)?)
         .default_site(args.site.clone())
-        .site_rules(!args.no_site_rules))
+        .site_rules(!args.no_site_rules)
+        .classifier(!args.no_classifier))
 }
 
 /// The JSONL field names from the input flags.

@@ -211,13 +211,12 @@ fn samples_flag_exactly_the_seeded_syndicated_pairs() {
     let (name, a, b) = quote;
     let found = report.pair(a, b);
     assert!(
-        found.map_or(true, |m| m.kind == ClusterKind::SharedQuote),
+        found.is_none_or(|m| m.kind == ClusterKind::SharedQuote),
         "{name} is at most shared-quote, got {found:?}"
     );
     let beast = report.annotation(a);
     assert!(
-        beast.map_or(true, |annotation| annotation.kind
-            == ClusterKind::SharedQuote),
+        beast.is_none_or(|annotation| annotation.kind == ClusterKind::SharedQuote),
         "Daily Beast 22 is annotated {beast:?}"
     );
 

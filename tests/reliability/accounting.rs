@@ -41,7 +41,8 @@ fn run_json_accounts_for_every_document() {
             "missing-dir",
             "--out",
             "out",
-            "--force"
+            "--force",
+            "--no-classifier"
         ])
     );
     let failures = run.failures();

@@ -100,7 +100,7 @@ fn pathological_patterns_stay_linear() {
     }
     // And through the cleaner, end to end, with the worst of them.
     let file = validate(Path::new("g.toml"), &rule_file(PATHOLOGICAL[3])).unwrap();
-    let cleaner = Cleaner::new(Rules { files: vec![file] });
+    let cleaner = Cleaner::new(Rules { files: vec![file] }).classifier(false);
     let t = Instant::now();
     let doc = cleaner.clean(&Document::from_text("p", lines[..2].join("\n")));
     assert_eq!(doc.paragraphs.len(), 2);
@@ -252,7 +252,7 @@ proptest! {
         );
         if let Ok(file) = validate(Path::new("x.toml"), &text) {
             // A valid file also cleans without panicking.
-            let cleaner = Cleaner::new(Rules { files: vec![file] });
+            let cleaner = Cleaner::new(Rules { files: vec![file] }).classifier(false);
             let _ = cleaner.clean(&Document::from_text("d", format!("{pattern}\nline two\n{pattern}")));
         }
     }
@@ -266,7 +266,7 @@ proptest! {
         files[i].1 = apply(&files[i].1, &edits);
         match Rules::from_sources(&files) {
             Ok(rules) => {
-                let cleaner = Cleaner::new(rules);
+                let cleaner = Cleaner::new(rules).classifier(false);
                 let samples = super::samples();
                 let (name, text) = &samples[which % samples.len()];
                 let _ = cleaner.clean(&Document::from_text(name.clone(), text.clone()));
@@ -288,7 +288,9 @@ proptest! {
 
 /// Cleans `text` with the given rule files and returns the time it took.
 fn time_clean(rules: Rules, site: Option<&str>, text: &str) -> Duration {
-    let cleaner = Cleaner::new(rules).default_site(site.map(str::to_string));
+    let cleaner = Cleaner::new(rules)
+        .classifier(false)
+        .default_site(site.map(str::to_string));
     let t = Instant::now();
     let doc = cleaner.clean(&Document::from_text("q", text));
     let took = t.elapsed();
@@ -336,8 +338,9 @@ fn regression_drop_block_and_dedupe_are_not_quadratic() {
             .unwrap(),
         ],
     };
-    let doc =
-        Cleaner::new(rules).clean(&Document::from_text("s", "a\nS1\nx\nEND\nS2\nb\na\nb\nS3"));
+    let doc = Cleaner::new(rules)
+        .classifier(false)
+        .clean(&Document::from_text("s", "a\nS1\nx\nEND\nS2\nb\na\nb\nS3"));
     let kept: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(kept, ["a", "S2", "b", "S3"]);
     let rules_of: Vec<(usize, &str)> = doc

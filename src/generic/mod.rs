@@ -1,0 +1,174 @@
+//! Site-independent cleaning: find the article in a page that has no rule file.
+//!
+//! Most sites a user scrapes will never get a rule file, and a scraper's dump of their pages is
+//! mostly menus, link lists, footers and comments around one article. After the rule files have
+//! run (generic clutter rules included), this module classifies what is left, line by line, and
+//! keeps the article:
+//!
+//! 1. [`lang`] guesses the page's language from stop-word votes, so density is measured with
+//!    the right list (and a page in an unlisted language is judged on sentence shape instead).
+//! 2. [`classify`] gives each line a jusText-style class (good, near-good, short, bad) from its
+//!    [`features`], then settles short and near-good lines by their neighbours.
+//! 3. [`article`] weighs the lines (good text counts for, clutter against; [`markers`] such as a
+//!    related-links heading weigh heavily against) and takes the run of lines with the greatest
+//!    total: the article. It stops the article at a comment section or where an unrelated story
+//!    is appended (a section label and headline followed by text that no longer shares the
+//!    article's vocabulary), and takes the headline from just before the run.
+//! 4. Lines outside the article, and clutter inside it, are removed as [`Removal`]s attributed
+//!    to `classifier:<reason>`; each kept line gets its class and reason in `Paragraph.class`.
+//!
+//! When no line is classified good the classifier does not return an empty article: it keeps
+//! the longest run of sentence-like lines and says so in the document's notes.
+//!
+//! The classifier never sees lines the rule files removed and never restores one, and a line a
+//! rule lifted as the title stays. Whether it runs at all on a site with a rule file is the
+//! cleaner's decision (it does not: a site's rule file is trusted to know its template).
+
+pub mod article;
+pub mod classify;
+pub mod features;
+pub mod lang;
+pub mod markers;
+
+pub use lang::Lang;
+
+use crate::clean::apply::Work;
+use crate::document::Removal;
+
+/// The name removals are attributed to: `classifier:<reason>`.
+pub const RULE_PREFIX: &str = "classifier";
+
+/// Every reason the classifier gives for a removal (the part after `classifier:`).
+pub const REASONS: &[&str] = &[
+    "before-article",
+    "after-article",
+    "comments",
+    "appended-story",
+    "repeated-headline",
+    "related-links",
+    "promo",
+    "time-stamp",
+    "copyright",
+    "menu",
+    "title-case",
+    "digits",
+    "short-boilerplate",
+    "not-sentences",
+    "few-stop-words",
+];
+
+/// Whether `rule` (a qualified id from a [`Removal`]) names a classifier decision.
+pub fn is_classifier_rule(rule: &str) -> bool {
+    rule.strip_prefix(RULE_PREFIX)
+        .and_then(|r| r.strip_prefix(':'))
+        .is_some_and(|r| REASONS.contains(&r))
+}
+
+/// What the classifier decided about one document.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// For each line of the [`Work`] (same index), the class of a kept line and why it stayed.
+    pub classes: Vec<Option<String>>,
+    /// Things the document's record should say (a fallback was used).
+    pub notes: Vec<String>,
+    /// The language the classifier judged the page in.
+    pub lang: Option<Lang>,
+}
+
+/// Rounds of classification at most; see [`clean`].
+const MAX_ROUNDS: usize = 6;
+
+/// Runs the classifier over the lines of `work` (of a page at `url`, if known): removes what is
+/// not the article and returns the verdicts on what stays.
+///
+/// The first round sees every non-blank line, those rules removed included: what a rule removed
+/// still shapes the page (a comment heading it dropped still starts the comments). Later rounds
+/// see only the lines kept so far, exactly what cleaning the cleaned text again would see, and
+/// run until nothing more is removed. The result is a fixed point, so cleaning is idempotent:
+/// context-dependent verdicts cannot change when the clutter around the article is gone.
+pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
+    let mut outcome = Outcome {
+        classes: vec![None; work.lines.len()],
+        ..Outcome::default()
+    };
+    let mut cache: Vec<Option<article::Measure>> = vec![None; work.lines.len()];
+    for round in 0..MAX_ROUNDS {
+        let present: Vec<usize> = (0..work.lines.len())
+            .filter(|&i| {
+                let l = &work.lines[i];
+                if round == 0 {
+                    !l.text.is_empty()
+                } else {
+                    l.kept
+                }
+            })
+            .collect();
+        if !present.iter().any(|&i| work.lines[i].kept) {
+            return outcome;
+        }
+        let lines = &work.lines;
+        let inputs: Vec<article::Input> = present
+            .iter()
+            .map(|&i| article::Input {
+                text: lines[i].text.as_str(),
+                gone: !lines[i].kept,
+                measure: *cache[i].get_or_insert_with(|| article::Measure::of(&lines[i].text)),
+            })
+            .collect();
+        let inputs_had_gone = inputs.iter().any(|input| input.gone);
+        let kept: Vec<&features::Features> = inputs
+            .iter()
+            .filter(|input| !input.gone)
+            .map(|input| &input.measure.f)
+            .collect();
+        let lang = article::page_lang(&kept);
+        let plan = article::plan(&inputs, lang, work.metadata.title.as_deref(), url);
+        let texts: Vec<&str> = inputs.iter().map(|input| input.text).collect();
+        outcome.lang = Some(plan.lang);
+        if let Some(note) = plan.note.filter(|n| !outcome.notes.contains(n)) {
+            outcome.notes.push(note);
+        }
+        if work.metadata.title.is_none() {
+            if let Some(h) = plan.headline {
+                work.metadata.title = Some(texts[h].to_string());
+            }
+        }
+        let mut changed = false;
+        for (k, verdict) in plan.verdicts.into_iter().enumerate() {
+            let i = present[k];
+            match verdict {
+                article::Verdict::Gone => {}
+                article::Verdict::Keep(class) => outcome.classes[i] = Some(class),
+                article::Verdict::Remove(reason) => {
+                    let line = &mut work.lines[i];
+                    line.kept = false;
+                    outcome.classes[i] = None;
+                    changed = true;
+                    work.removed.push(Removal {
+                        line: line.number,
+                        text: line.text.clone(),
+                        rule: format!("{RULE_PREFIX}:{reason}"),
+                    });
+                }
+            }
+        }
+        // A fixed point: a round over exactly the kept lines (no line removed by a rule among
+        // them, as the first round has) that removed nothing.
+        if !changed && !inputs_had_gone {
+            break;
+        }
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifier_rule_names() {
+        assert!(is_classifier_rule("classifier:before-article"));
+        assert!(!is_classifier_rule("classifier:nonsense"));
+        assert!(!is_classifier_rule("generic:before-article"));
+    }
+}
