@@ -596,7 +596,9 @@ impl Detector {
 
     /// Searches candidate pairs (exact groups, simhash tables, anchors) without verifying
     /// them. [`Detector::finish`] calls it; it is public for benchmarks and diagnostics.
-    /// Sorts the anchor postings in place.
+    /// Sorts the anchor postings in place and drops those of paragraphs that cannot be
+    /// searched (short ones, repeats of an earlier paragraph): calling it again gives the
+    /// same candidates.
     pub fn candidates(&mut self) -> Candidates {
         let config = &self.config;
         let word_counts = &self.word_counts;
