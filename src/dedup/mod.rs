@@ -684,14 +684,12 @@ impl Detector {
         }
         kept.sort_unstable();
         kept.dedup();
-        let paragraphs_of = |doc: u32| -> std::ops::Range<u32> {
-            let start = self.document_starts[doc as usize];
-            let end = self
-                .document_starts
-                .get(doc as usize + 1)
-                .copied()
-                .unwrap_or(self.simhashes.len() as u32);
-            start..end
+        let paragraphs_of = |doc: u32| {
+            document_paragraphs(
+                &self.document_starts,
+                self.simhashes.len() as u32,
+                doc as usize,
+            )
         };
         let mut found: Vec<u64> = kept
             .par_iter()
@@ -777,6 +775,18 @@ fn exact_group_size(exact_pairs: &[u64], first: u32) -> usize {
     let start = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) < first);
     let end = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) <= first);
     1 + (end - start)
+}
+
+/// Paragraph numbers of document `doc`, given each document's first paragraph number and
+/// the total number of paragraphs.
+fn document_paragraphs(
+    document_starts: &[u32],
+    paragraphs: u32,
+    doc: usize,
+) -> std::ops::Range<u32> {
+    let start = document_starts.get(doc).copied().unwrap_or(paragraphs);
+    let end = document_starts.get(doc + 1).copied().unwrap_or(paragraphs);
+    start..end
 }
 
 /// Key of paragraph number `paragraph` given each document's first paragraph number.
