@@ -145,6 +145,25 @@ impl PairLookup {
     }
 }
 
+/// The distinct sites and wire credits of documents `docs`, each sorted.
+fn sites_and_credits(
+    documents: &[DocumentInfo],
+    docs: impl Iterator<Item = u32> + Clone,
+) -> (Vec<String>, Vec<String>) {
+    let mut sites: Vec<String> = docs
+        .clone()
+        .map(|doc| documents[doc as usize].site.clone())
+        .collect();
+    sites.sort();
+    sites.dedup();
+    let mut credits: Vec<String> = docs
+        .flat_map(|doc| documents[doc as usize].credits.iter().cloned())
+        .collect();
+    credits.sort();
+    credits.dedup();
+    (sites, credits)
+}
+
 /// Kind of a copy pair from its two paragraphs' documents (`sites`: site number of each
 /// document).
 fn copy_kind_of(sites: &[u32], a: ParagraphKey, b: ParagraphKey) -> ClusterKind {
@@ -249,18 +268,8 @@ pub(crate) fn build_report(input: ReportInput<'_>, stats: DedupStats) -> DedupRe
                 })
                 .collect();
             cluster_pairs.sort_by_key(|pair| (pair.a, pair.b));
-            let mut site_names: Vec<String> = keys
-                .iter()
-                .map(|key| documents[key.doc as usize].site.clone())
-                .collect();
-            site_names.sort();
-            site_names.dedup();
-            let mut credits: Vec<String> = keys
-                .iter()
-                .flat_map(|key| documents[key.doc as usize].credits.iter().cloned())
-                .collect();
-            credits.sort();
-            credits.dedup();
+            let (site_names, credits) =
+                sites_and_credits(documents.as_slice(), keys.iter().map(|key| key.doc));
             let cluster_members = members
                 .iter()
                 .zip(&keys)
@@ -455,18 +464,7 @@ fn document_clusters(
                     coverage_b,
                 })
                 .collect();
-            let mut sites: Vec<String> = docs
-                .iter()
-                .map(|&doc| documents[doc as usize].site.clone())
-                .collect();
-            sites.sort();
-            sites.dedup();
-            let mut credits: Vec<String> = docs
-                .iter()
-                .flat_map(|&doc| documents[doc as usize].credits.iter().cloned())
-                .collect();
-            credits.sort();
-            credits.dedup();
+            let (sites, credits) = sites_and_credits(documents, docs.iter().copied());
             DocumentCluster {
                 id: id as u32,
                 kind: if sites.len() >= 2 {
