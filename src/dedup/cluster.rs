@@ -18,9 +18,9 @@ use rayon::prelude::*;
 use super::index::{pack_pair, unpack_pair};
 use super::verify::MatchKind;
 use super::{
-    key_of, Annotation, Cluster, ClusterKind, ClusterMember, ClusterPair, DedupConfig, DedupReport,
-    DedupStats, DocumentCluster, DocumentClusterKind, DocumentClusterMember, DocumentInfo,
-    DocumentPair, PairMatch, ParagraphKey, VerifiedPair,
+    document_paragraphs, key_of, Annotation, Cluster, ClusterKind, ClusterMember, ClusterPair,
+    DedupConfig, DedupReport, DedupStats, DocumentCluster, DocumentClusterKind,
+    DocumentClusterMember, DocumentInfo, DocumentPair, PairMatch, ParagraphKey, VerifiedPair,
 };
 
 /// Union-find (disjoint sets) with path halving and union by size.
@@ -112,14 +112,9 @@ pub(crate) struct PairLookup {
 
 impl PairLookup {
     fn paragraph_number(&self, key: ParagraphKey) -> Option<u32> {
-        let start = *self.document_starts.get(key.doc as usize)?;
-        let end = self
-            .document_starts
-            .get(key.doc as usize + 1)
-            .copied()
-            .unwrap_or(self.paragraphs);
-        let number = start.checked_add(key.para)?;
-        (number < end).then_some(number)
+        let range = document_paragraphs(&self.document_starts, self.paragraphs, key.doc as usize);
+        let number = range.start.checked_add(key.para)?;
+        range.contains(&number).then_some(number)
     }
 
     fn kind_of_copy(&self, a: u32, b: u32) -> ClusterKind {
@@ -127,10 +122,7 @@ impl PairLookup {
             key_of(&self.document_starts, a),
             key_of(&self.document_starts, b),
         );
-        copy_kind(
-            key_a.doc == key_b.doc,
-            self.sites[key_a.doc as usize] == self.sites[key_b.doc as usize],
-        )
+        copy_kind_of(&self.sites, key_a, key_b)
     }
 
     pub(crate) fn pair(&self, a: ParagraphKey, b: ParagraphKey) -> Option<PairMatch> {
@@ -151,6 +143,34 @@ impl PairLookup {
         };
         Some(PairMatch { kind, similarity })
     }
+}
+
+/// The distinct sites and wire credits of documents `docs`, each sorted.
+fn sites_and_credits(
+    documents: &[DocumentInfo],
+    docs: impl Iterator<Item = u32> + Clone,
+) -> (Vec<String>, Vec<String>) {
+    let mut sites: Vec<String> = docs
+        .clone()
+        .map(|doc| documents[doc as usize].site.clone())
+        .collect();
+    sites.sort();
+    sites.dedup();
+    let mut credits: Vec<String> = docs
+        .flat_map(|doc| documents[doc as usize].credits.iter().cloned())
+        .collect();
+    credits.sort();
+    credits.dedup();
+    (sites, credits)
+}
+
+/// Kind of a copy pair from its two paragraphs' documents (`sites`: site number of each
+/// document).
+fn copy_kind_of(sites: &[u32], a: ParagraphKey, b: ParagraphKey) -> ClusterKind {
+    copy_kind(
+        a.doc == b.doc,
+        sites[a.doc as usize] == sites[b.doc as usize],
+    )
 }
 
 /// Kind of a copy pair from where its two paragraphs are.
@@ -237,35 +257,19 @@ pub(crate) fn build_report(input: ReportInput<'_>, stats: DedupStats) -> DedupRe
             let member_index = |id: u32| members.binary_search(&id).expect("pair member");
             let mut cluster_pairs: Vec<ClusterPair> = member_pairs
                 .iter()
-                .map(|pair| {
-                    let (key_a, key_b) = (locate(pair.a), locate(pair.b));
-                    ClusterPair {
-                        a: member_index(pair.a),
-                        b: member_index(pair.b),
-                        similarity: pair.similarity,
-                        kind: match pair.kind {
-                            MatchKind::SharedQuote => ClusterKind::SharedQuote,
-                            MatchKind::Copy => copy_kind(
-                                key_a.doc == key_b.doc,
-                                sites[key_a.doc as usize] == sites[key_b.doc as usize],
-                            ),
-                        },
-                    }
+                .map(|pair| ClusterPair {
+                    a: member_index(pair.a),
+                    b: member_index(pair.b),
+                    similarity: pair.similarity,
+                    kind: match pair.kind {
+                        MatchKind::SharedQuote => ClusterKind::SharedQuote,
+                        MatchKind::Copy => copy_kind_of(&sites, locate(pair.a), locate(pair.b)),
+                    },
                 })
                 .collect();
             cluster_pairs.sort_by_key(|pair| (pair.a, pair.b));
-            let mut site_names: Vec<String> = keys
-                .iter()
-                .map(|key| documents[key.doc as usize].site.clone())
-                .collect();
-            site_names.sort();
-            site_names.dedup();
-            let mut credits: Vec<String> = keys
-                .iter()
-                .flat_map(|key| documents[key.doc as usize].credits.iter().cloned())
-                .collect();
-            credits.sort();
-            credits.dedup();
+            let (site_names, credits) =
+                sites_and_credits(documents.as_slice(), keys.iter().map(|key| key.doc));
             let cluster_members = members
                 .iter()
                 .zip(&keys)
@@ -414,12 +418,8 @@ fn document_clusters(
 
     let mut totals = vec![(0u64, 0usize); documents.len()];
     for (doc, total) in totals.iter_mut().enumerate() {
-        let start = document_starts[doc];
-        let end = document_starts
-            .get(doc + 1)
-            .copied()
-            .unwrap_or(word_counts.len() as u32);
-        for id in (start..end).filter(|&id| eligible(id)) {
+        let paragraphs = document_paragraphs(document_starts, word_counts.len() as u32, doc);
+        for id in paragraphs.filter(|&id| eligible(id)) {
             total.0 += u64::from(word_counts[id as usize]);
             total.1 += 1;
         }
@@ -464,18 +464,7 @@ fn document_clusters(
                     coverage_b,
                 })
                 .collect();
-            let mut sites: Vec<String> = docs
-                .iter()
-                .map(|&doc| documents[doc as usize].site.clone())
-                .collect();
-            sites.sort();
-            sites.dedup();
-            let mut credits: Vec<String> = docs
-                .iter()
-                .flat_map(|&doc| documents[doc as usize].credits.iter().cloned())
-                .collect();
-            credits.sort();
-            credits.dedup();
+            let (sites, credits) = sites_and_credits(documents, docs.iter().copied());
             DocumentCluster {
                 id: id as u32,
                 kind: if sites.len() >= 2 {

@@ -262,8 +262,8 @@ pub fn pack_posting(anchor: u32, paragraph: u32) -> u64 {
 /// others, so that phrases common enough to be shared by chance do not flood verification).
 ///
 /// `postings` holds [`pack_posting`] values; it is sorted in place (no copy of the largest
-/// structure of the index). Returns the pairs and the number of anchors skipped as
-/// boilerplate.
+/// structure of the index) and the postings of ineligible paragraphs are overwritten.
+/// Returns the pairs and the number of anchors skipped as boilerplate.
 pub fn anchor_pairs(
     postings: &mut [u64],
     eligible: impl Fn(u32) -> bool + Sync,
@@ -283,8 +283,17 @@ fn anchor_pairs_in_passes(
     min_shared: usize,
     postings_per_pass: usize,
 ) -> (Vec<u64>, usize) {
+    // Postings of paragraphs that cannot be searched are overwritten with u64::MAX (no real
+    // posting: paragraph numbers stay below u32::MAX) and sort to the end, so that the
+    // passes below read the survivors sequentially, without looking eligibility up again.
+    postings.par_iter_mut().for_each(|posting| {
+        if !eligible(*posting as u32) {
+            *posting = u64::MAX;
+        }
+    });
     postings.par_sort_unstable();
-    let postings: &[u64] = postings;
+    let live = postings.partition_point(|&posting| posting != u64::MAX);
+    let postings: &[u64] = &postings[..live];
     let anchor_of = |index: usize| postings[index] >> 32;
     let ranges = bucket_ranges(postings.len(), work_parts(postings.len()), anchor_of);
     // A pair sharing five anchors is proposed five times before deduplication. To hold
@@ -319,8 +328,7 @@ fn anchor_pairs_in_passes(
                     members.extend(
                         postings[group_start..group_end]
                             .iter()
-                            .map(|&posting| posting as u32)
-                            .filter(|&id| eligible(id)),
+                            .map(|&posting| posting as u32),
                     );
                     members.dedup();
                     let df = members.len();

@@ -596,7 +596,9 @@ impl Detector {
 
     /// Searches candidate pairs (exact groups, simhash tables, anchors) without verifying
     /// them. [`Detector::finish`] calls it; it is public for benchmarks and diagnostics.
-    /// Sorts the anchor postings in place.
+    /// Sorts the anchor postings in place and drops those of paragraphs that cannot be
+    /// searched (short ones, repeats of an earlier paragraph): calling it again gives the
+    /// same candidates.
     pub fn candidates(&mut self) -> Candidates {
         let config = &self.config;
         let word_counts = &self.word_counts;
@@ -649,15 +651,7 @@ impl Detector {
     ) -> Vec<u64> {
         let config = &self.config;
         let representative = &candidates.representative;
-        // Size of each exact group, from its (first, member) pairs (sorted by first).
-        let group_size = |first: u32| -> usize {
-            let low = index::pack_pair(first, 0);
-            let start = candidates.exact.partition_point(|&pair| pair < low);
-            let end = candidates
-                .exact
-                .partition_point(|&pair| (pair >> 32) as u32 <= first);
-            1 + end.saturating_sub(start)
-        };
+        let group_size = |first: u32| exact_group_size(&candidates.exact, first);
         let long = |id: u32| usize::from(self.word_counts[id as usize]) >= config.short_words;
         let mut links: HashMap<(u32, u32), u32> = HashMap::new();
         for pair in verified.iter().filter(|pair| pair.kind == MatchKind::Copy) {
@@ -690,14 +684,12 @@ impl Detector {
         }
         kept.sort_unstable();
         kept.dedup();
-        let paragraphs_of = |doc: u32| -> std::ops::Range<u32> {
-            let start = self.document_starts[doc as usize];
-            let end = self
-                .document_starts
-                .get(doc as usize + 1)
-                .copied()
-                .unwrap_or(self.simhashes.len() as u32);
-            start..end
+        let paragraphs_of = |doc: u32| {
+            document_paragraphs(
+                &self.document_starts,
+                self.simhashes.len() as u32,
+                doc as usize,
+            )
         };
         let mut found: Vec<u64> = kept
             .par_iter()
@@ -775,6 +767,26 @@ impl Detector {
             stats,
         )
     }
+}
+
+/// Members of the exact group whose first occurrence is `first`, from the sorted
+/// `(first, member)` pairs of [`Candidates::exact`].
+fn exact_group_size(exact_pairs: &[u64], first: u32) -> usize {
+    let start = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) < first);
+    let end = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) <= first);
+    1 + (end - start)
+}
+
+/// Paragraph numbers of document `doc`, given each document's first paragraph number and
+/// the total number of paragraphs.
+fn document_paragraphs(
+    document_starts: &[u32],
+    paragraphs: u32,
+    doc: usize,
+) -> std::ops::Range<u32> {
+    let start = document_starts.get(doc).copied().unwrap_or(paragraphs);
+    let end = document_starts.get(doc + 1).copied().unwrap_or(paragraphs);
+    start..end
 }
 
 /// Key of paragraph number `paragraph` given each document's first paragraph number.
@@ -1128,6 +1140,83 @@ mod tests {
             &config,
         );
         assert!(!long.anchors().is_empty());
+    }
+
+    #[test]
+    fn exact_group_sizes_come_from_the_pairs() {
+        let pairs = [
+            index::pack_pair(2, 5),
+            index::pack_pair(2, 9),
+            index::pack_pair(4, 6),
+            index::pack_pair(7, 8),
+        ];
+        assert_eq!(exact_group_size(&pairs, 2), 3);
+        assert_eq!(exact_group_size(&pairs, 4), 2);
+        assert_eq!(exact_group_size(&pairs, 7), 2);
+        assert_eq!(exact_group_size(&pairs, 3), 1);
+        assert_eq!(exact_group_size(&pairs, 100), 1);
+    }
+
+    const SCMP_20: &str = "Italian authorities were “agonising” over what to do but were “protecting him in a safe place”, the newspaper quoted an unnamed official as saying.";
+    const LOCAL_10: &str = "Italian authorities have been “agonising” over what to do, an official in Seoul was cited as saying, but added that they were “protecting him in a safe place”";
+    const WIRE: &str = "The Kim dynasty has ruled the impoverished but nuclear-armed state for three generations with little tolerance for dissent.";
+
+    fn run(
+        documents: &[(&str, Vec<&str>)],
+        config: &DedupConfig,
+    ) -> (DedupReport, Vec<Vec<String>>) {
+        let mut detector = Detector::new(config.clone());
+        let mut texts = Vec::new();
+        for (index, (site, paragraphs)) in documents.iter().enumerate() {
+            let sketches = paragraphs.iter().map(|p| sketch(p, config)).collect();
+            let info = DocumentInfo {
+                id: format!("doc-{index}"),
+                site: site.to_string(),
+                credits: Vec::new(),
+            };
+            detector.add_document(info, sketches);
+            texts.push(paragraphs.iter().map(|p| p.to_string()).collect());
+        }
+        (detector.finish(&texts), texts)
+    }
+
+    #[test]
+    fn documents_sharing_a_copy_get_their_other_paragraphs_compared() {
+        let documents = [
+            ("scmp", vec![WIRE, SCMP_20]),
+            ("local", vec![LOCAL_10, WIRE]),
+        ];
+        let key = |doc, para| ParagraphKey { doc, para };
+        let (report, _) = run(&documents, &DedupConfig::default());
+        assert_eq!(
+            report.pair(key(0, 1), key(1, 0)).map(|m| m.kind),
+            Some(ClusterKind::Syndicated)
+        );
+        assert_eq!(report.stats.expansion_verified_pairs, 1);
+        let without = DedupConfig {
+            expand_documents: false,
+            ..DedupConfig::default()
+        };
+        let (report, _) = run(&documents, &without);
+        assert_eq!(report.pair(key(0, 1), key(1, 0)), None);
+    }
+
+    #[test]
+    fn a_template_repeated_everywhere_links_no_documents() {
+        // Ten documents share only a template paragraph (a group of 10 > expand_max_group).
+        let mut documents: Vec<(&str, Vec<&str>)> = vec![
+            ("scmp", vec![SCMP_20, WIRE]),
+            ("local", vec![WIRE, LOCAL_10]),
+        ];
+        for _ in 0..8 {
+            documents.push(("other", vec![WIRE]));
+        }
+        let (report, _) = run(&documents, &DedupConfig::default());
+        let key = |doc, para| ParagraphKey { doc, para };
+        assert_eq!(report.stats.expansion_candidates, 0);
+        assert_eq!(report.pair(key(0, 0), key(1, 1)), None);
+        // The template itself is reported.
+        assert!(report.pair(key(0, 1), key(1, 0)).is_some());
     }
 
     #[test]
