@@ -98,17 +98,17 @@ pub fn check(rules: &Rules, _dir: &Path) -> std::io::Result<Vec<FixtureProblem>>
         let mut fingerprint_hits: HashSet<usize> = HashSet::new();
         for input in &fixtures {
             let text = std::fs::read_to_string(input)?;
+            let normalized = crate::clean::segment::normalized_text(&text);
             if let Some(fp) = &file.fingerprint {
                 for (i, (re, _)) in fp.patterns.iter().enumerate() {
-                    if re.is_match(&text) {
+                    if re.is_match(&normalized) {
                         fingerprint_hits.insert(i);
                     }
                 }
                 let recognised = match file.kind {
-                    FileKind::Site => {
-                        site::fingerprint_site(rules, &text).is_some_and(|f| f.name == file.name)
-                    }
-                    _ => fp.recognises(&text),
+                    FileKind::Site => site::fingerprint_site(rules, &normalized)
+                        .is_some_and(|f| f.name == file.name),
+                    _ => fp.recognises(&normalized),
                 };
                 if !recognised {
                     problems.push(FixtureProblem::NotRecognised {

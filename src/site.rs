@@ -51,9 +51,10 @@ fn file_for_name<'r>(rules: &'r Rules, name: &str) -> Option<&'r RuleFile> {
         .or_else(|| file_for_host(rules, name.strip_prefix("www.").unwrap_or(name)))
 }
 
-/// The site file whose fingerprint best recognises `text` (most patterns matching; the first
-/// file in name order on a tie).
-pub fn fingerprint_site<'r>(rules: &'r Rules, text: &str) -> Option<&'r RuleFile> {
+/// The site file whose fingerprint best recognises `normalized` (the document's text through
+/// `segment::normalized_text`; most patterns matching, the first file in name order on a tie).
+pub fn fingerprint_site<'r>(rules: &'r Rules, normalized: &str) -> Option<&'r RuleFile> {
+    let text = normalized;
     let mut best: Option<(&RuleFile, usize)> = None;
     for file in rules.of_kind(FileKind::Site) {
         if let Some(fp) = &file.fingerprint {
@@ -66,8 +67,14 @@ pub fn fingerprint_site<'r>(rules: &'r Rules, text: &str) -> Option<&'r RuleFile
     best.map(|(f, _)| f)
 }
 
-/// Recognises the site of `doc`; `flag` is `--site`.
-pub fn recognise<'r>(rules: &'r Rules, doc: &Document, flag: Option<&str>) -> SiteMatch<'r> {
+/// Recognises the site of `doc`; `flag` is `--site`; `normalized` is its text through
+/// `segment::normalized_text`, for fingerprints.
+pub fn recognise<'r>(
+    rules: &'r Rules,
+    doc: &Document,
+    flag: Option<&str>,
+    normalized: &str,
+) -> SiteMatch<'r> {
     let named = |name: &str, source| SiteMatch {
         name: file_for_name(rules, name).map_or_else(|| name.to_string(), |f| f.name.clone()),
         source,
@@ -93,7 +100,7 @@ pub fn recognise<'r>(rules: &'r Rules, doc: &Document, flag: Option<&str>) -> Si
     if let Some(site) = flag {
         return named(site, SiteSource::Flag);
     }
-    match fingerprint_site(rules, &doc.text) {
+    match fingerprint_site(rules, normalized) {
         Some(f) => SiteMatch {
             name: f.name.clone(),
             source: SiteSource::Fingerprint,
@@ -107,8 +114,14 @@ pub fn recognise<'r>(rules: &'r Rules, doc: &Document, flag: Option<&str>) -> Si
     }
 }
 
-/// Platform files to apply: those the site file names, then any whose fingerprint matches.
-pub fn platforms<'r>(rules: &'r Rules, site: Option<&RuleFile>, text: &str) -> Vec<&'r RuleFile> {
+/// Platform files to apply: those the site file names, then any whose fingerprint matches
+/// `normalized` (the document's text through `segment::normalized_text`).
+pub fn platforms<'r>(
+    rules: &'r Rules,
+    site: Option<&RuleFile>,
+    normalized: &str,
+) -> Vec<&'r RuleFile> {
+    let text = normalized;
     let mut out: Vec<&RuleFile> = Vec::new();
     if let Some(site) = site {
         out.extend(site.platforms.iter().filter_map(|p| rules.file(p)));

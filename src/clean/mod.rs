@@ -83,10 +83,11 @@ impl Cleaner {
     /// section label") see the same neighbours whether they clean a raw page or their own
     /// output again. That is what keeps cleaning idempotent.
     pub fn plan<'a>(&'a self, doc: &Document) -> (site::SiteMatch<'a>, Vec<&'a RuleFile>) {
-        let matched = site::recognise(&self.rules, doc, self.default_site.as_deref());
+        let normalized = segment::normalized_text(&doc.text);
+        let matched = site::recognise(&self.rules, doc, self.default_site.as_deref(), &normalized);
         let mut files: Vec<&RuleFile> = self.rules.of_kind(FileKind::Generic).collect();
         if self.site_rules {
-            files.extend(site::platforms(&self.rules, matched.file, &doc.text));
+            files.extend(site::platforms(&self.rules, matched.file, &normalized));
             files.extend(matched.file);
         }
         (matched, files)

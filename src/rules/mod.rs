@@ -36,19 +36,21 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// How many patterns match `text` (matched in multi-line mode against the whole text, its
-    /// lines normalised as rules see them: any line end, NBSP to space, ends trimmed).
-    pub fn matches(&self, text: &str) -> usize {
-        let text = crate::clean::segment::normalized_text(text);
+    /// How many patterns match `normalized`: the whole text in multi-line mode, its lines
+    /// normalised as rules see them by [`crate::clean::segment::normalized_text`] (any line end,
+    /// NBSP to space, ends trimmed). Callers normalise once per document, not per site file.
+    pub fn matches(&self, normalized: &str) -> usize {
+        let text = normalized;
         self.patterns
             .iter()
             .filter(|(re, _)| re.is_match(&text))
             .count()
     }
 
-    /// Whether enough patterns match for `text` to be recognised as this site's.
-    pub fn recognises(&self, text: &str) -> bool {
-        self.matches(text) >= self.min_matches
+    /// Whether enough patterns match `normalized` (see [`Fingerprint::matches`]) for it to be
+    /// recognised as this site's.
+    pub fn recognises(&self, normalized: &str) -> bool {
+        self.matches(normalized) >= self.min_matches
     }
 }
 
