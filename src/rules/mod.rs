@@ -43,7 +43,7 @@ impl Fingerprint {
         let text = normalized;
         self.patterns
             .iter()
-            .filter(|(re, _)| re.is_match(&text))
+            .filter(|(re, _)| re.is_match(text))
             .count()
     }
 
