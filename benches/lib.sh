@@ -1,0 +1,104 @@
+# Shared helpers for benches/run.sh and benches/peers/compare.sh (sourced, not run).
+# Measures one command with /usr/bin/time -v plus a nanosecond wall clock.
+
+bench_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 2; }
+
+# GNU time is needed for peak RSS; install it once if missing (Debian).
+ensure_gnu_time() {
+    if /usr/bin/time -v true >/dev/null 2>&1; then return; fi
+    log "installing GNU time (apt-get update once, then apt-get install time)"
+    if [ ! -e /tmp/.newsclean-bench-apt-updated ]; then
+        apt-get update -qq && touch /tmp/.newsclean-bench-apt-updated
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+    /usr/bin/time -v true >/dev/null 2>&1 || die "/usr/bin/time -v still unusable"
+}
+
+# machine_info: one markdown paragraph describing this machine.
+machine_info() {
+    local cpu mem load
+    cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+    mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    printf -- '- Machine: %s cores (`nproc`), CPU `%s`, %s RAM, kernel %s\n' "$(nproc)" "$cpu" "$mem" "$(uname -r)"
+    printf -- '- Load average when the run started: %s (other builds may share the cores)\n' "$load"
+    printf -- '- Toolchain: %s; commit %s; %s\n' "$(rustc --version)" \
+        "$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml 2>/dev/null || echo '+dirty')" \
+        "$(date -u '+%Y-%m-%d %H:%M UTC')"
+}
+
+# measure OUTVAR RUNS cmd...   -> sets OUTVAR to "best_wall_s max_rss_kb user_s sys_s status"
+# Best (lowest) wall time over RUNS runs; peak RSS is the highest seen; status is
+# the exit code of the first failing run (0 if all passed). stdout goes to /dev/null,
+# stderr of the last run is kept in $MEASURE_ERR.
+MEASURE_ERR=/tmp/newsclean-bench-measure.err
+measure() {
+    local __out=$1 runs=$2; shift 2
+    local best="" rss=0 user=0 sys=0 status=0 r t0 t1 wall tv
+    tv=$(mktemp)
+    for ((r = 0; r < runs; r++)); do
+        t0=$(date +%s%N)
+        if /usr/bin/time -v -o "$tv" "$@" >/dev/null 2>"$MEASURE_ERR"; then :; else
+            status=$?
+        fi
+        t1=$(date +%s%N)
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+        local this_rss this_user this_sys
+        this_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
+        this_user=$(awk -F': ' '/User time/ {print $2}' "$tv")
+        this_sys=$(awk -F': ' '/System time/ {print $2}' "$tv")
+        if [ -z "$best" ] || awk -v w="$wall" -v b="$best" 'BEGIN {exit !(w < b)}'; then
+            best=$wall; user=$this_user; sys=$this_sys
+        fi
+        [ "${this_rss:-0}" -gt "$rss" ] && rss=${this_rss:-0}
+        [ "$status" -ne 0 ] && break
+    done
+    rm -f "$tv"
+    printf -v "$__out" '%s %s %s %s %s' "$best" "$rss" "$user" "$sys" "$status"
+}
+
+# splice_doc FILE MARKER CONTENT_FILE: replace the block between
+# <!-- MARKER:begin --> and <!-- MARKER:end --> in FILE (append it if absent).
+splice_doc() {
+    local file=$1 marker=$2 content=$3 tmp
+    tmp=$(mktemp)
+    if [ -f "$file" ] && grep -q "<!-- $marker:begin -->" "$file"; then
+        awk -v b="<!-- $marker:begin -->" -v e="<!-- $marker:end -->" -v c="$content" '
+            $0 == b { print; while ((getline line < c) > 0) print line; skip = 1; next }
+            $0 == e { skip = 0 }
+            !skip { print }' "$file" >"$tmp"
+    else
+        { [ -f "$file" ] && cat "$file"; echo; echo "<!-- $marker:begin -->"; cat "$content"; echo "<!-- $marker:end -->"; } >"$tmp"
+    fi
+    mv "$tmp" "$file"
+}
+
+# ensure_corpus SIZE FORMAT SEED: sets CORPUS_PATH, and GEN_NOTE[SIZE] to how it was made.
+# Corpora live in $CORPUS_DIR, named by size and seed, and are regenerated when the
+# generator's source changed (hash kept in a .stamp file beside the corpus). As
+# documents depend only on (seed, index), a smaller corpus is a prefix of a larger one.
+declare -A GEN_NOTE
+ensure_corpus() {
+    local size=$1 format=$2 seed=$3 path stamp hash m wall rss status
+    hash=$(cat "$ROOT"/examples/gen_corpus/*.rs | sha256sum | cut -c1-16)
+    if [ "$format" = jsonl ]; then path=$CORPUS_DIR/corpus-$size-s$seed.jsonl; else path=$CORPUS_DIR/corpus-$size-s$seed.txt.d; fi
+    stamp=$path.stamp
+    if [ -e "$path" ] && [ -f "$stamp" ] && [ "$(head -1 "$stamp")" = "$hash" ]; then
+        GEN_NOTE[$size]="$(sed -n 2p "$stamp") (cached)"
+    else
+        log "generating $size corpus ($format) at $path"
+        measure m 1 "${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/gen_corpus" --bytes "$size" --seed "$seed" --format "$format" \
+            --out "$path" --force --truth "$path.truth.jsonl"
+        read -r wall rss _ _ status <<<"$m"
+        [ "$status" = 0 ] || { cat "$MEASURE_ERR" >&2; die "gen_corpus failed"; }
+        GEN_NOTE[$size]="generated in ${wall}s ($(mbps "$(du -sb "$path" | cut -f1)" "$wall") MB/s, peak RSS $((rss / 1024)) MiB)"
+        printf '%s\n%s\n' "$hash" "${GEN_NOTE[$size]}" >"$stamp"
+    fi
+    CORPUS_PATH=$path
+}
+
+# mbps BYTES SECONDS
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / s / 1e6; else print "inf" }'; }
