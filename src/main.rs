@@ -1,1 +1,24 @@
-fn main() {}
+//! The `newsclean` binary: parse arguments, run the subcommand, map the result to an exit code.
+
+use clap::Parser;
+use newsclean::cli::{Cli, Command, RulesCommand};
+use newsclean::cmd;
+use newsclean::exit_codes::Exit;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Clean(args) => cmd::clean::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+        Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) if cmd::clean::is_broken_pipe(&e) => Exit::Success.into(),
+        Err(e) => {
+            eprintln!("newsclean: {e:#}");
+            Exit::Error.into()
+        }
+    }
+}

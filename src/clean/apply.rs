@@ -1,0 +1,359 @@
+//! Applying compiled rules to a document's lines. Rules run one after another; each sees only
+//! the lines earlier rules kept, and every line it takes is recorded with its qualified id, so
+//! the first rule to remove a line is the one a user is told about.
+
+use super::segment::{word_count, Line};
+use crate::document::{Metadata, Removal};
+use crate::metadata::{normalize_credits, parse_date, parse_offset};
+use crate::rules::{Action, LiftLine, Rule, Scope};
+
+/// A kept line of at least this many words counts as a body paragraph for `after_body`.
+pub const BODY_MIN_WORDS: usize = 10;
+
+/// A line while rules run: its text so far and whether it is still kept.
+#[derive(Clone, Debug)]
+pub struct WorkLine {
+    pub number: usize,
+    pub text: String,
+    pub kept: bool,
+}
+
+/// The state cleaning works on.
+#[derive(Clone, Debug, Default)]
+pub struct Work {
+    pub lines: Vec<WorkLine>,
+    pub metadata: Metadata,
+    pub removed: Vec<Removal>,
+}
+
+impl Work {
+    /// Starts from the input lines; blank lines are never kept (they only separate paragraphs).
+    pub fn new(lines: Vec<Line>) -> Work {
+        let lines = lines
+            .into_iter()
+            .map(|l| WorkLine {
+                kept: !l.text.is_empty(),
+                number: l.number,
+                text: l.text,
+            })
+            .collect();
+        Work {
+            lines,
+            ..Work::default()
+        }
+    }
+
+    /// Removes kept line `i`, attributed to `rule`.
+    pub fn remove(&mut self, i: usize, rule: &str) {
+        let line = &mut self.lines[i];
+        if line.kept {
+            line.kept = false;
+            self.removed.push(Removal {
+                line: line.number,
+                text: line.text.clone(),
+                rule: rule.to_string(),
+            });
+        }
+    }
+
+    /// Indexes of kept lines, in order.
+    pub fn kept(&self) -> Vec<usize> {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.kept)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Applies one rule.
+    pub fn apply(&mut self, rule: &Rule) {
+        let kept = self.kept();
+        let in_scope = self.scope_mask(&kept, &rule.scope);
+        let candidates: Vec<usize> = kept
+            .iter()
+            .zip(&in_scope)
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| *i)
+            .collect();
+        let id = rule.qualified.as_str();
+        match &rule.action {
+            Action::DropLine { pattern } => {
+                for i in candidates {
+                    if pattern.is_match(&self.lines[i].text) {
+                        self.remove(i, id);
+                    }
+                }
+            }
+            Action::DropBlock { start, end } => {
+                let mut k = 0;
+                while k < candidates.len() {
+                    let i = candidates[k];
+                    k += 1;
+                    if !start.is_match(&self.lines[i].text) {
+                        continue;
+                    }
+                    let after = kept.iter().copied().filter(|&j| j > i);
+                    if let Some(j) = after.clone().find(|&j| end.is_match(&self.lines[j].text)) {
+                        self.remove(i, id);
+                        for m in after.take_while(|&m| m <= j) {
+                            self.remove(m, id);
+                        }
+                        k = candidates
+                            .iter()
+                            .position(|&c| c > j)
+                            .unwrap_or(candidates.len());
+                    }
+                }
+            }
+            Action::CutFrom { marker } => {
+                if let Some(&i) = candidates
+                    .iter()
+                    .find(|&&i| marker.is_match(&self.lines[i].text))
+                {
+                    self.cut(&kept, i, id);
+                }
+            }
+            Action::CutAppended { label, headline } => {
+                for &i in &candidates {
+                    if !label.is_match(&self.lines[i].text) {
+                        continue;
+                    }
+                    let next = kept.iter().copied().find(|&j| j > i);
+                    let is_story = next.is_some_and(|j| {
+                        let text = &self.lines[j].text;
+                        match headline {
+                            Some(re) => re.is_match(text),
+                            None => looks_like_headline(text),
+                        }
+                    });
+                    if is_story {
+                        self.cut(&kept, i, id);
+                        break;
+                    }
+                }
+            }
+            Action::DedupeLine => {
+                for i in candidates {
+                    let text = &self.lines[i].text;
+                    if self.lines[..i].iter().any(|l| l.kept && l.text == *text) {
+                        self.remove(i, id);
+                    }
+                }
+            }
+            Action::Rewrite { pattern, replace } => {
+                for i in candidates {
+                    let line = &self.lines[i];
+                    if !pattern.is_match(&line.text) {
+                        continue;
+                    }
+                    let rewritten = pattern.replace_all(&line.text, replace.as_str());
+                    let rewritten = rewritten.trim().to_string();
+                    if rewritten.is_empty() {
+                        self.remove(i, id);
+                        continue;
+                    }
+                    let number = line.number;
+                    let cut: Vec<Removal> = pattern
+                        .find_iter(&line.text)
+                        .filter(|m| !m.as_str().trim().is_empty())
+                        .map(|m| Removal {
+                            line: number,
+                            text: m.as_str().trim().to_string(),
+                            rule: id.to_string(),
+                        })
+                        .collect();
+                    self.removed.extend(cut);
+                    self.lines[i].text = rewritten;
+                }
+            }
+            Action::Lift {
+                pattern,
+                line,
+                keep,
+                timezone,
+            } => {
+                let offset = timezone.as_deref().and_then(parse_offset);
+                let candidates = match line {
+                    LiftLine::First => kept
+                        .first()
+                        .filter(|_| in_scope.first() == Some(&true))
+                        .into_iter()
+                        .copied()
+                        .collect(),
+                    LiftLine::Any => candidates,
+                };
+                for i in candidates {
+                    let Some(caps) = pattern.captures(&self.lines[i].text) else {
+                        continue;
+                    };
+                    let meta = &mut self.metadata;
+                    for name in pattern.capture_names().flatten() {
+                        let Some(value) = caps
+                            .name(name)
+                            .map(|m| m.as_str().trim())
+                            .filter(|v| !v.is_empty())
+                        else {
+                            continue;
+                        };
+                        let slot = match name {
+                            "title" => &mut meta.title,
+                            "section" => &mut meta.section,
+                            "author" => &mut meta.author,
+                            "published" => &mut meta.published,
+                            "updated" => &mut meta.updated,
+                            "credit" => {
+                                for c in normalize_credits(value) {
+                                    if !meta.credits.contains(&c) {
+                                        meta.credits.push(c);
+                                    }
+                                }
+                                continue;
+                            }
+                            _ => continue,
+                        };
+                        if slot.is_none() {
+                            *slot = Some(match name {
+                                "published" | "updated" => {
+                                    parse_date(value, offset).unwrap_or_else(|| value.to_string())
+                                }
+                                _ => value.to_string(),
+                            });
+                        }
+                    }
+                    if !keep {
+                        self.remove(i, id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes every kept line from `i` to the end.
+    fn cut(&mut self, kept: &[usize], i: usize, id: &str) {
+        for &j in kept.iter().filter(|&&j| j >= i) {
+            self.remove(j, id);
+        }
+    }
+
+    /// Which of the `kept` lines a scope admits.
+    fn scope_mask(&self, kept: &[usize], scope: &Scope) -> Vec<bool> {
+        let mut body_before = 0;
+        kept.iter()
+            .enumerate()
+            .map(|(ordinal, &i)| {
+                let words = word_count(&self.lines[i].text);
+                let ok = scope.first_lines.is_none_or(|n| ordinal < n)
+                    && scope.after_body.is_none_or(|n| body_before >= n)
+                    && scope.min_words.is_none_or(|n| words >= n)
+                    && scope.max_words.is_none_or(|n| words <= n);
+                if words >= BODY_MIN_WORDS {
+                    body_before += 1;
+                }
+                ok
+            })
+            .collect()
+    }
+}
+
+/// A headline: 3 to 25 words, starting with a capital or digit, not ending like a sentence.
+pub fn looks_like_headline(text: &str) -> bool {
+    let words = word_count(text);
+    (3..=25).contains(&words)
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘“'\"".contains(c))
+        && !text.ends_with(['.', ',', ';', ':'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::segment::split_lines;
+    use crate::rules::validate;
+    use std::path::Path;
+
+    fn run(rules: &str, text: &str) -> Work {
+        let file = validate(
+            Path::new("t.toml"),
+            &format!("[site]\nname = \"t\"\n{rules}"),
+        )
+        .expect("valid rules");
+        let mut work = Work::new(split_lines(text));
+        for rule in &file.rules {
+            work.apply(rule);
+        }
+        work
+    }
+
+    fn kept(work: &Work) -> Vec<&str> {
+        work.lines
+            .iter()
+            .filter(|l| l.kept)
+            .map(|l| l.text.as_str())
+            .collect()
+    }
+
+    const BODY: &str = "This sentence is a body paragraph with more than ten words in it.";
+
+    #[test]
+    fn drop_block_inclusive() {
+        let w = run(
+            "[[rule]]\nid = \"b\"\naction = \"drop_block\"\nstart = '^BEGIN$'\nend = '^END$'\n",
+            "keep\nBEGIN\nx\nEND\nkeep too\nBEGIN\nno end",
+        );
+        assert_eq!(kept(&w), ["keep", "keep too", "BEGIN", "no end"]);
+        assert!(w.removed.iter().all(|r| r.rule == "t:b"));
+    }
+
+    #[test]
+    fn cut_from_respects_guard() {
+        let text = format!("Comments\n{BODY}\n{BODY}\nComments\ntail");
+        let w = run(
+            "[[rule]]\nid = \"c\"\naction = \"cut_from\"\nmarker = '^Comments$'\nafter_body = 2\n",
+            &text,
+        );
+        assert_eq!(kept(&w), ["Comments", BODY, BODY]);
+    }
+
+    #[test]
+    fn cut_appended_needs_headline() {
+        let text = format!("{BODY}\nSPORT\n{BODY}\nWORLD\nA new story begins here today\n{BODY}");
+        let w = run(
+            "[[rule]]\nid = \"a\"\naction = \"cut_appended\"\nlabel = '^[A-Z]+$'\nafter_body = 1\n",
+            &text,
+        );
+        assert_eq!(kept(&w), [BODY, "SPORT", BODY]);
+    }
+
+    #[test]
+    fn rewrite_records_cut_span() {
+        let w = run(
+            "[[rule]]\nid = \"r\"\naction = \"rewrite\"\npattern = '\\s*Click To Tweet'\n",
+            "Less stress.Click To Tweet\nClick To Tweet",
+        );
+        assert_eq!(kept(&w), ["Less stress."]);
+        assert_eq!(w.removed.len(), 2);
+        assert_eq!(w.removed[0].text, "Click To Tweet");
+    }
+
+    #[test]
+    fn lift_first_line_only() {
+        let w = run(
+            "[[rule]]\nid = \"s\"\naction = \"lift\"\nline = \"first\"\npattern = '^(?P<section>[A-Z][a-z]+)$'\n",
+            "Europe\nAsia",
+        );
+        assert_eq!(w.metadata.section.as_deref(), Some("Europe"));
+        assert_eq!(kept(&w), ["Asia"]);
+    }
+
+    #[test]
+    fn dedupe_keeps_first() {
+        let w = run(
+            "[[rule]]\nid = \"d\"\naction = \"dedupe_line\"\nfirst_lines = 3\n",
+            "Head\nx\nHead\nHead",
+        );
+        assert_eq!(kept(&w), ["Head", "x", "Head"]);
+    }
+}

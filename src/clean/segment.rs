@@ -1,0 +1,79 @@
+//! Splitting a document into lines, the unit every rule acts on. Scraped text is one block per
+//! line, so a non-blank line is a paragraph. Each line keeps its 1-based number so removals
+//! can be reported against the input.
+
+/// One input line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The 1-based line number in the input.
+    pub number: usize,
+    /// The line with U+00A0 turned into a space and its ends trimmed: what rules match.
+    pub text: String,
+}
+
+/// U+00A0 to a space, ends trimmed: the only change cleaning makes to a kept line.
+pub fn normalize_line(raw: &str) -> String {
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if trimmed.contains('\u{a0}') {
+        trimmed.replace('\u{a0}', " ").trim().to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Splits on `\n`, `\r\n` and a lone `\r`.
+pub fn raw_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + skip..]);
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}
+
+/// The normalised lines of a text, numbered from 1.
+pub fn split_lines(text: &str) -> Vec<Line> {
+    raw_lines(text)
+        .enumerate()
+        .map(|(i, raw)| Line {
+            number: i + 1,
+            text: normalize_line(raw),
+        })
+        .collect()
+}
+
+/// Words as rules count them: runs of non-whitespace.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends() {
+        let lines: Vec<&str> = raw_lines("a\r\nb\rc\nd").collect();
+        assert_eq!(lines, ["a", "b", "c", "d"]);
+        assert_eq!(raw_lines("a\n").collect::<Vec<_>>(), ["a", ""]);
+    }
+
+    #[test]
+    fn nbsp_and_trim() {
+        assert_eq!(
+            normalize_line("\u{a0} Seoul was\u{a0} cited \u{a0}"),
+            "Seoul was  cited"
+        );
+        assert_eq!(normalize_line("\u{a0}"), "");
+        assert_eq!(normalize_line("\u{feff}Title"), "Title");
+    }
+}

@@ -1,0 +1,109 @@
+//! `newsclean explain`: a document line by line, each removed line marked with the rule that
+//! removed it, for rule authors asking "why did this line go?".
+
+use super::{cleaner, message};
+use crate::clean::segment::raw_lines;
+use crate::cli::ExplainArgs;
+use crate::document::CleanDoc;
+use crate::exit_codes::Exit;
+use crate::input::{self, Fields, Reader};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+pub fn run(args: &ExplainArgs) -> anyhow::Result<Exit> {
+    let cleaner = cleaner(&args.rules)?;
+    let (sources, errors) = input::expand(std::slice::from_ref(&args.file));
+    if let Some(e) = errors.first() {
+        anyhow::bail!("{e}");
+    }
+    let mut shown = 0;
+    let mut failed = false;
+    for item in Reader::new(sources, Fields::default()) {
+        match item {
+            Ok(doc) if args.id.as_ref().is_none_or(|id| *id == doc.id) => {
+                let cleaned = cleaner.clean(&doc);
+                print!("{}", render(&doc.text, &cleaned));
+                shown += 1;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                message(&e);
+                failed = true;
+            }
+        }
+    }
+    if shown == 0 {
+        if let Some(id) = &args.id {
+            anyhow::bail!("{}: no record with id {id:?}", args.file.display());
+        }
+    }
+    Ok(if failed { Exit::Error } else { Exit::Success })
+}
+
+/// The annotated listing of one document.
+pub fn render(text: &str, doc: &CleanDoc) -> String {
+    let mut out = String::new();
+    let m = &doc.metadata;
+    let _ = writeln!(
+        out,
+        "# {}  site: {} ({:?})",
+        doc.id, doc.site, doc.site_source
+    );
+    for (name, value) in [
+        ("title", &m.title),
+        ("section", &m.section),
+        ("published", &m.published),
+        ("updated", &m.updated),
+        ("author", &m.author),
+    ] {
+        if let Some(v) = value {
+            let _ = writeln!(out, "# {name}: {v}");
+        }
+    }
+    if !m.credits.is_empty() {
+        let _ = writeln!(out, "# credits: {}", m.credits.join(", "));
+    }
+    let kept: HashMap<usize, &str> = doc
+        .paragraphs
+        .iter()
+        .map(|p| (p.line, p.text.as_str()))
+        .collect();
+    let mut removed: HashMap<usize, Vec<(&str, &str)>> = HashMap::new();
+    for r in &doc.removed {
+        removed
+            .entry(r.line)
+            .or_default()
+            .push((r.rule.as_str(), r.text.as_str()));
+    }
+    let width = doc
+        .removed
+        .iter()
+        .map(|r| r.rule.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    for (i, raw) in raw_lines(text).enumerate() {
+        let n = i + 1;
+        match (kept.get(&n), removed.get(&n)) {
+            (Some(text), None) => {
+                let _ = writeln!(out, "{n:>4}   {:width$}  {text}", "");
+            }
+            (Some(text), Some(cuts)) => {
+                let _ = writeln!(out, "{n:>4} ~ {:width$}  {text}", cuts[0].0);
+                for (rule, cut) in cuts {
+                    let _ = writeln!(out, "{:>4}   {:width$}    cut by {rule}: {cut:?}", "", "");
+                }
+            }
+            (None, Some(cuts)) => {
+                let _ = writeln!(out, "{n:>4} - {:width$}  {}", cuts[0].0, raw.trim());
+            }
+            (None, None) if !raw.trim().is_empty() => {
+                let _ = writeln!(out, "{n:>4} ? {:width$}  {}", "(blank)", raw.trim());
+            }
+            (None, None) => {
+                let _ = writeln!(out, "{n:>4}");
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! Writing results: JSONL records of cleaned documents, the cleaned text files, and the run's
+//! extra files, into an output directory that appears whole or not at all.
+//!
+//! Everything is written under a temporary sibling directory and renamed into place by
+//! [`OutputDir::commit`], so an interrupted run leaves the previous complete output (or none),
+//! never a torn file. An existing directory is replaced only with `--force`.
+
+mod record;
+
+pub use record::{ParagraphRecord, Record};
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Why the output could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// The output directory exists and `--force` was not given.
+    #[error("{0}: already exists (use --force to replace it)")]
+    Exists(PathBuf),
+    /// A write, rename or directory creation failed.
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// An output directory being written.
+pub struct OutputDir {
+    target: PathBuf,
+    staging: PathBuf,
+    force: bool,
+    documents: BufWriter<File>,
+    text_dir: Option<PathBuf>,
+    names: HashSet<String>,
+}
+
+impl OutputDir {
+    /// Starts writing `target` (through a staging sibling). Fails at once if `target` exists
+    /// and `force` is false. With `text_files`, each document's text also goes to `text/<id>.txt`.
+    pub fn create(target: &Path, force: bool, text_files: bool) -> Result<OutputDir, OutputError> {
+        if target.exists() && !force {
+            return Err(OutputError::Exists(target.to_path_buf()));
+        }
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+        }
+        fs::create_dir(&staging).map_err(io_err(&staging))?;
+        let text_dir = if text_files {
+            let dir = staging.join("text");
+            fs::create_dir(&dir).map_err(io_err(&dir))?;
+            Some(dir)
+        } else {
+            None
+        };
+        let docs_path = staging.join("documents.jsonl");
+        let documents = BufWriter::with_capacity(
+            1 << 20,
+            File::create(&docs_path).map_err(io_err(&docs_path))?,
+        );
+        Ok(OutputDir {
+            target: target.to_path_buf(),
+            staging,
+            force,
+            documents,
+            text_dir,
+            names: HashSet::new(),
+        })
+    }
+
+    /// Appends one record to `documents.jsonl` and writes its text file.
+    pub fn write(&mut self, record: &Record) -> Result<(), OutputError> {
+        let path = self.staging.join("documents.jsonl");
+        serde_json::to_writer(&mut self.documents, record).map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: e.into(),
+        })?;
+        self.documents.write_all(b"\n").map_err(io_err(&path))?;
+        if let Some(dir) = &self.text_dir {
+            let name = unique_name(&mut self.names, &record.id);
+            let path = dir.join(format!("{name}.txt"));
+            let mut text = record.text.clone();
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            fs::write(&path, text).map_err(io_err(&path))?;
+        }
+        Ok(())
+    }
+
+    /// Writes an extra file (e.g. `run.json`, `duplicates.jsonl`) into the output.
+    pub fn write_file(&self, name: &str, contents: &[u8]) -> Result<(), OutputError> {
+        let path = self.staging.join(name);
+        fs::write(&path, contents).map_err(io_err(&path))
+    }
+
+    /// A writer for a large extra file.
+    pub fn create_file(&self, name: &str) -> Result<BufWriter<File>, OutputError> {
+        let path = self.staging.join(name);
+        Ok(BufWriter::new(File::create(&path).map_err(io_err(&path))?))
+    }
+
+    /// Where files are being staged.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Flushes everything and moves the output into place, replacing an old one (with `--force`).
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let docs = self.staging.join("documents.jsonl");
+        self.documents.flush().map_err(io_err(&docs))?;
+        self.documents.get_ref().sync_all().map_err(io_err(&docs))?;
+        let mut old = None;
+        if self.target.exists() {
+            if !self.force {
+                return Err(OutputError::Exists(self.target.clone()));
+            }
+            let aside = self.staging.with_extension("old");
+            fs::rename(&self.target, &aside).map_err(io_err(&self.target))?;
+            old = Some(aside);
+        }
+        fs::rename(&self.staging, &self.target).map_err(io_err(&self.target))?;
+        if let Some(old) = old {
+            fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        }
+        Ok(self.target.clone())
+    }
+
+    /// Throws the staged output away (on interrupt or fatal error).
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// A file name for `id`: safe characters only, at most 120 bytes, unique within the run.
+pub fn unique_name(used: &mut HashSet<String>, id: &str) -> String {
+    let mut base: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    if base.is_empty() || base.starts_with('.') {
+        base.insert(0, '_');
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe_and_unique() {
+        let mut used = HashSet::new();
+        assert_eq!(unique_name(&mut used, "a/b c"), "a_b_c");
+        assert_eq!(unique_name(&mut used, "a/b c"), "a_b_c-2");
+        assert_eq!(unique_name(&mut used, "../x"), "_.._x");
+        assert_eq!(unique_name(&mut used, ""), "_");
+    }
+}

@@ -1,0 +1,88 @@
+//! The JSONL record of a cleaned document: what the next tool in a pipeline reads. Field order
+//! puts what most consumers want first.
+
+use crate::document::{CleanDoc, Removal, SiteSource};
+use serde::{Deserialize, Serialize};
+
+/// A paragraph in a record, with its near-duplicate annotation when dedup ran.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ParagraphRecord {
+    pub text: String,
+    /// The 1-based input line.
+    pub line: usize,
+    /// The site-independent classifier's verdict, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// Near-duplicate cluster id (present, maybe null, when dedup ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Option<u32>>,
+    /// The cluster's kind (`syndicated`, `site-template`, `repeated`, `shared-quote`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Similarity to the closest other member of the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+}
+
+/// One line of `documents.jsonl`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    pub id: String,
+    pub site: String,
+    pub title: Option<String>,
+    pub section: Option<String>,
+    pub published: Option<String>,
+    pub updated: Option<String>,
+    pub author: Option<String>,
+    pub credits: Vec<String>,
+    /// The cleaned text: paragraphs separated by one blank line.
+    pub text: String,
+    pub paragraphs: Vec<ParagraphRecord>,
+    pub removed: Vec<Removal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub site_source: SiteSource,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    /// Input location (`path` or `path:line`).
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Record {
+    /// The record of a cleaned document read from `source`.
+    pub fn new(doc: CleanDoc, source: String) -> Record {
+        let text = doc.text();
+        let m = doc.metadata;
+        Record {
+            id: doc.id,
+            site: doc.site,
+            title: m.title,
+            section: m.section,
+            published: m.published,
+            updated: m.updated,
+            author: m.author,
+            credits: m.credits,
+            text,
+            paragraphs: doc
+                .paragraphs
+                .into_iter()
+                .map(|p| ParagraphRecord {
+                    text: p.text,
+                    line: p.line,
+                    class: p.class,
+                    cluster: None,
+                    kind: None,
+                    similarity: None,
+                })
+                .collect(),
+            removed: doc.removed,
+            url: doc.url,
+            site_source: doc.site_source,
+            platforms: doc.platforms,
+            source,
+            notes: doc.notes,
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Counting what a run did, for the end-of-run summary on stderr and `run.json`: documents in,
+//! out and failed (in = out + failed, always), removals per rule, sites, rule-file versions.
+
+use crate::rules::Rules;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A document (or input) that could not be cleaned, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Failure {
+    /// `path` or `path:line`.
+    pub location: String,
+    pub reason: String,
+}
+
+/// A rule file as used by the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleFileVersion {
+    pub name: String,
+    pub path: String,
+    /// FNV-1a 64 of the file's bytes.
+    pub digest: String,
+}
+
+/// The counts of one run; serialised as `run.json`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunReport {
+    pub command: Vec<String>,
+    /// Documents read, counting every input that failed as one: always written + failed.
+    pub documents_read: u64,
+    pub documents_written: u64,
+    pub documents_failed: u64,
+    pub failures: Vec<Failure>,
+    pub paragraphs_kept: u64,
+    pub removals: u64,
+    pub removals_by_rule: BTreeMap<String, u64>,
+    pub sites: BTreeMap<String, u64>,
+    pub bytes_read: u64,
+    pub seconds: f64,
+    pub interrupted: bool,
+    pub rule_files: Vec<RuleFileVersion>,
+    /// Near-duplicate clusters by kind, when dedup ran.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub clusters: BTreeMap<String, u64>,
+}
+
+impl RunReport {
+    pub fn new(rules: &Rules) -> RunReport {
+        RunReport {
+            command: std::env::args().collect(),
+            rule_files: rules
+                .files
+                .iter()
+                .map(|f| RuleFileVersion {
+                    name: f.name.clone(),
+                    path: f.path.display().to_string(),
+                    digest: f.digest.clone(),
+                })
+                .collect(),
+            ..RunReport::default()
+        }
+    }
+
+    /// Counts a written document.
+    pub fn written(
+        &mut self,
+        site: &str,
+        paragraphs: usize,
+        removed: &[crate::document::Removal],
+        bytes: usize,
+    ) {
+        self.documents_read += 1;
+        self.documents_written += 1;
+        self.bytes_read += bytes as u64;
+        self.paragraphs_kept += paragraphs as u64;
+        self.removals += removed.len() as u64;
+        for r in removed {
+            *self.removals_by_rule.entry(r.rule.clone()).or_default() += 1;
+        }
+        *self.sites.entry(site.to_string()).or_default() += 1;
+    }
+
+    /// Counts a failed document.
+    pub fn failed(&mut self, location: String, reason: String) {
+        self.documents_read += 1;
+        self.documents_failed += 1;
+        self.failures.push(Failure { location, reason });
+    }
+
+    /// The end-of-run summary line.
+    pub fn summary(&self, elapsed: Duration) -> String {
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        let mut s = format!(
+            "{} documents read: {} written, {} failed; {} paragraphs kept, {} removals; {:.1} MB in {:.2}s ({:.1} MB/s)",
+            self.documents_read,
+            self.documents_written,
+            self.documents_failed,
+            self.paragraphs_kept,
+            self.removals,
+            self.bytes_read as f64 / 1e6,
+            secs,
+            self.bytes_read as f64 / 1e6 / secs,
+        );
+        if !self.clusters.is_empty() {
+            let parts: Vec<String> = self
+                .clusters
+                .iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect();
+            s.push_str(&format!("; clusters: {}", parts.join(", ")));
+        }
+        if self.interrupted {
+            s.push_str(" (interrupted)");
+        }
+        s
+    }
+}
