@@ -96,6 +96,10 @@ for size in $SIZES; do
             read -r -a flags <<<"$(nc_flags "$sub")"
             rm -rf "$OUT/$sub"
             record "$size" "newsclean $sub" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}"
+            if "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
+                rm -rf "$OUT/$sub"
+                record "$size" "newsclean $sub --no-text-files" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --no-text-files
+            fi
             if [ "$size" = "${SIZES%% *}" ] && nc_threads "$sub" && [ "$QUICK" = 0 ]; then
                 rm -rf "$OUT/$sub"
                 record "$size" "newsclean $sub --threads 1" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --threads 1
