@@ -246,7 +246,9 @@ impl Work {
                 let ok = scope.first_lines.is_none_or(|n| ordinal < n)
                     && scope.after_body.is_none_or(|n| body_before >= n)
                     && scope.min_words.is_none_or(|n| words >= n)
-                    && scope.max_words.is_none_or(|n| words <= n);
+                    && scope.max_words.is_none_or(|n| words <= n)
+                    && (!scope.followed_by_headline
+                        || kept.get(ordinal + 1).is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
                 if words >= BODY_MIN_WORDS {
                     body_before += 1;
                 }

@@ -55,15 +55,18 @@ impl Cleaner {
     }
 
     /// The rule files that apply to `doc`, in the order they run, with the recognised site.
+    ///
+    /// Generic rules run first: they remove context-free clutter (share buttons, ads, credits),
+    /// so that the platform's and then the site's structural rules ("the first line is the
+    /// section label") see the same neighbours whether they clean a raw page or their own
+    /// output again. That is what keeps cleaning idempotent.
     pub fn plan<'a>(&'a self, doc: &Document) -> (site::SiteMatch<'a>, Vec<&'a RuleFile>) {
         let matched = site::recognise(&self.rules, doc, self.default_site.as_deref());
-        let mut files: Vec<&RuleFile> = Vec::new();
-        let platforms = site::platforms(&self.rules, matched.file, &doc.text);
+        let mut files: Vec<&RuleFile> = self.rules.of_kind(FileKind::Generic).collect();
         if self.site_rules {
+            files.extend(site::platforms(&self.rules, matched.file, &doc.text));
             files.extend(matched.file);
-            files.extend(platforms.iter().copied());
         }
-        files.extend(self.rules.of_kind(FileKind::Generic));
         (matched, files)
     }
 

@@ -36,11 +36,17 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// How many patterns match `text` (matched in multi-line mode against the whole text).
+    /// How many patterns match `text` (matched in multi-line mode against the whole text, with
+    /// `\r\n` and lone `\r` line ends read as `\n`, so `^` and `$` mean what they mean to rules).
     pub fn matches(&self, text: &str) -> usize {
+        let text = if text.contains('\r') {
+            std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
         self.patterns
             .iter()
-            .filter(|(re, _)| re.is_match(text))
+            .filter(|(re, _)| re.is_match(&text))
             .count()
     }
 
@@ -61,6 +67,8 @@ pub struct Scope {
     pub min_words: Option<usize>,
     /// Only lines of at most N words.
     pub max_words: Option<usize>,
+    /// Only lines whose next kept line looks like a headline (a section label, a kicker).
+    pub followed_by_headline: bool,
 }
 
 /// Which lines a `lift` rule looks at.

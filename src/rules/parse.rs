@@ -81,6 +81,8 @@ pub struct RawRule {
     pub min_words: Option<Spanned<usize>>,
     #[serde(default)]
     pub max_words: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub followed_by_headline: Option<Spanned<bool>>,
 }
 
 /// A TOML error with the 1-based line it points at, if any.

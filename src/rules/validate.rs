@@ -372,6 +372,7 @@ impl Context<'_> {
             after_body: raw.after_body.map(|v| v.into_inner()),
             min_words: raw.min_words.map(|v| v.into_inner()),
             max_words: raw.max_words.map(|v| v.into_inner()),
+            followed_by_headline: raw.followed_by_headline.is_some_and(|v| v.into_inner()),
         };
         Some(Rule {
             qualified: format!("{file}:{id}"),

@@ -1,0 +1,118 @@
+//! The binary as a user runs it: outputs, exit codes, refusing to overwrite, stdout streaming,
+//! failures reported with their location while the batch goes on.
+
+use crate::util::{newsclean, root};
+use serde_json::Value;
+
+fn records(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path).expect("read records").lines().map(|l| serde_json::from_str(l).expect("valid JSON")).collect()
+}
+
+#[test]
+fn clean_samples_writes_records_text_and_run_report() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    let out = newsclean(&dir.0, &["clean", samples.to_str().expect("utf-8 path"), "--out", "out"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let recs = records(&dir.path("out/documents.jsonl"));
+    assert_eq!(recs.len(), 5);
+    let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().expect("id")).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "input order is file name order");
+    for r in &recs {
+        for key in ["id", "site", "title", "section", "published", "updated", "author", "credits", "text", "paragraphs", "removed"] {
+            assert!(r.get(key).is_some(), "record lacks {key}");
+        }
+        let text = std::fs::read_to_string(dir.path(&format!("out/text/{}.txt", r["id"].as_str().expect("id")))).expect("text file");
+        assert_eq!(text.trim_end(), r["text"].as_str().expect("text"));
+    }
+    let run: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json")).expect("json");
+    assert_eq!(run["documents_read"], 5);
+    assert_eq!(run["documents_written"], 5);
+    assert!(run["rule_files"].as_array().is_some_and(|a| a.len() >= 6));
+    // No staging directory is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).expect("list").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn existing_output_needs_force() {
+    let dir = crate::tempdir!();
+    dir.write("in/a.txt", "ADVERTISEMENT\n\nA body line that stays in the output of the run.\n");
+    dir.write("out/keep.me", "old");
+    let out = newsclean(&dir.0, &["clean", "in", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out: already exists (use --force to replace it)"));
+    assert!(dir.path("out/keep.me").exists(), "untouched without --force");
+    let out = newsclean(&dir.0, &["clean", "in", "--out", "out", "--force"]);
+    assert!(out.status.success());
+    assert!(!dir.path("out/keep.me").exists() && dir.path("out/documents.jsonl").exists());
+}
+
+#[test]
+fn failures_are_located_counted_and_the_batch_goes_on() {
+    let dir = crate::tempdir!();
+    dir.write("in/pages.jsonl", "{\"id\":\"a\",\"text\":\"Body of a.\",\"url\":\"https://www.scmp.com/x\"}\n{broken\n{\"id\":\"c\",\"text\":\"Body of c.\"}\n");
+    dir.write("in/empty.txt", "");
+    let out = newsclean(&dir.0, &["clean", "in", "missing.txt", "--out", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("missing.txt: no such file or directory"), "{stderr}");
+    assert!(stderr.contains("in/pages.jsonl:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("in/empty.txt: empty input"), "{stderr}");
+    let recs = records(&dir.path("out/documents.jsonl"));
+    assert_eq!(recs.iter().map(|r| r["id"].as_str().expect("id")).collect::<Vec<_>>(), ["a", "c"]);
+    assert_eq!(recs[0]["site"], "scmp");
+    assert_eq!(recs[0]["site_source"], "url");
+    let run: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json")).expect("json");
+    assert_eq!((run["documents_read"].as_u64(), run["documents_written"].as_u64(), run["documents_failed"].as_u64()), (Some(5), Some(2), Some(3)));
+}
+
+#[test]
+fn stdout_mode_streams_records() {
+    let dir = crate::tempdir!();
+    let sample = root().join("samples/scmp-nk-diplomat.txt");
+    let out = newsclean(&dir.0, &["clean", sample.to_str().expect("utf-8"), "--out", "-", "--quiet"]);
+    assert!(out.status.success());
+    let rec: Value = serde_json::from_slice(&out.stdout).expect("one JSON record");
+    assert_eq!(rec["site"], "scmp");
+    assert_eq!(rec["credits"], serde_json::json!(["AFP"]));
+    assert!(out.stderr.is_empty(), "quiet: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn explain_marks_removed_lines_with_rule_ids() {
+    let dir = crate::tempdir!();
+    let sample = root().join("samples/theblaze-nk-ambassador.txt");
+    let out = newsclean(&dir.0, &["explain", sample.to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("   1 - generic:copyright"), "{text}");
+    assert!(text.contains("  29 - theblaze:tip-jar"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("   9   ")), "{text}");
+}
+
+#[test]
+fn rules_check_reports_file_line_and_rule() {
+    let dir = crate::tempdir!();
+    dir.write("rules/bad.toml", "[site]\nname = \"bad\"\n\n[[rule]]\nid = \"promo\"\naction = \"drop_line\"\npattern = '(unclosed'\n");
+    let out = newsclean(&dir.0, &["rules", "check", "rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rules/bad.toml:7: rule \"promo\": invalid regex in `pattern`"), "{stderr}");
+    // Every other command refuses to start on broken rules, with the same message.
+    dir.write("a.txt", "text\n");
+    let out = newsclean(&dir.0, &["clean", "a.txt", "--rules", "rules", "--out", "o"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rules/bad.toml:7: rule \"promo\": invalid regex"));
+    assert!(!dir.path("o").exists());
+}
+
+#[test]
+fn shipped_rules_check_clean() {
+    let dir = crate::tempdir!();
+    let rules = root().join("rules");
+    let out = newsclean(&dir.0, &["rules", "check", rules.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
