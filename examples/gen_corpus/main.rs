@@ -85,7 +85,9 @@ struct Args {
 
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     let n: f64 = num.parse().map_err(|_| format!("bad size {s:?}"))?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -126,8 +128,12 @@ fn render(doc: Doc, index: u64, format: Format, want_truth: bool) -> Rendered {
                 url: Option<&'a str>,
                 text: &'a str,
             }
-            let mut v = serde_json::to_vec(&Rec { id: &id, url: doc.url.as_deref(), text: &doc.text })
-                .expect("strings always serialize");
+            let mut v = serde_json::to_vec(&Rec {
+                id: &id,
+                url: doc.url.as_deref(),
+                text: &doc.text,
+            })
+            .expect("strings always serialize");
             v.push(b'\n');
             v
         }
@@ -143,7 +149,14 @@ fn render(doc: Doc, index: u64, format: Format, want_truth: bool) -> Rendered {
             truth.push(b'\n');
         }
     }
-    Rendered { index, bytes, truth, outlet: doc.outlet, url: doc.url.is_some(), syndicated: doc.truth.len() }
+    Rendered {
+        index,
+        bytes,
+        truth,
+        outlet: doc.outlet,
+        url: doc.url.is_some(),
+        syndicated: doc.truth.len(),
+    }
 }
 
 enum Sink {
@@ -159,7 +172,8 @@ impl Sink {
                 let d = r.index / 1000;
                 let sub = root.join(format!("{d:04}"));
                 if *dir != d || r.index == 0 {
-                    fs::create_dir_all(&sub).with_context(|| format!("creating {}", sub.display()))?;
+                    fs::create_dir_all(&sub)
+                        .with_context(|| format!("creating {}", sub.display()))?;
                     *dir = d;
                 }
                 let p = sub.join(format!("{}.txt", doc_id(r.index)));
@@ -197,7 +211,10 @@ fn prepare(out: &Path, format: Format, force: bool) -> Result<Sink> {
         }
         Format::Txt => {
             fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-            Sink::Txt { root: out.to_path_buf(), dir: u64::MAX }
+            Sink::Txt {
+                root: out.to_path_buf(),
+                dir: u64::MAX,
+            }
         }
     })
 }
@@ -207,7 +224,11 @@ fn main() -> Result<()> {
     if args.bytes.is_none() && args.docs.is_none() {
         bail!("give --bytes SIZE or --docs N");
     }
-    for (name, v) in [("syndicated", args.syndicated), ("unknown", args.unknown), ("url-share", args.url_share)] {
+    for (name, v) in [
+        ("syndicated", args.syndicated),
+        ("unknown", args.unknown),
+        ("url-share", args.url_share),
+    ] {
         if !(0.0..=1.0).contains(&v) {
             bail!("--{name} must be within 0..1, got {v}");
         }
@@ -215,28 +236,45 @@ fn main() -> Result<()> {
     if args.wire_pool == 0 {
         bail!("--wire-pool must be at least 1");
     }
-    let format = args.format.unwrap_or(if args.out.extension().is_some_and(|e| e == "jsonl") {
-        Format::Jsonl
-    } else {
-        Format::Txt
-    });
+    let format = args
+        .format
+        .unwrap_or(if args.out.extension().is_some_and(|e| e == "jsonl") {
+            Format::Jsonl
+        } else {
+            Format::Txt
+        });
     if let Some(t) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()?;
     }
     let started = Instant::now();
     let model = model::Model::train();
     let pool = text::WirePool::new(&model, args.seed, args.wire_pool);
-    let params = Params { syndicated: args.syndicated, unknown: args.unknown, url_share: args.url_share };
+    let params = Params {
+        syndicated: args.syndicated,
+        unknown: args.unknown,
+        url_share: args.url_share,
+    };
     let mut sink = prepare(&args.out, format, args.force)?;
     let mut truth = match &args.truth {
-        Some(p) => Some(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        Some(p) => Some(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
         None => None,
     };
     let want_truth = truth.is_some();
     let gen_batch = |from: u64| -> Vec<Rendered> {
         (from..from + BATCH)
             .into_par_iter()
-            .map(|i| render(outlets::generate(&model, &pool, &params, args.seed, i), i, format, want_truth))
+            .map(|i| {
+                render(
+                    outlets::generate(&model, &pool, &params, args.seed, i),
+                    i,
+                    format,
+                    want_truth,
+                )
+            })
             .collect()
     };
 
@@ -271,11 +309,20 @@ fn main() -> Result<()> {
                 }
                 Ok(stats)
             },
-            || if done(written, docs) { Vec::new() } else { gen_batch(next) },
+            || {
+                if done(written, docs) {
+                    Vec::new()
+                } else {
+                    gen_batch(next)
+                }
+            },
         );
         let (w, d, finished) = res?;
         for r in batch.iter().take(d as usize) {
-            per_outlet[Outlet::ALL.iter().position(|o| *o == r.outlet).expect("known outlet")] += 1;
+            per_outlet[Outlet::ALL
+                .iter()
+                .position(|o| *o == r.outlet)
+                .expect("known outlet")] += 1;
             with_url += u64::from(r.url);
             synd += r.syndicated as u64;
         }
@@ -300,7 +347,11 @@ fn main() -> Result<()> {
             written as f64 / 1e6 / secs,
             if format == Format::Jsonl { with_url.to_string() } else { "none (txt)".into() },
         );
-        let parts: Vec<String> = Outlet::ALL.iter().zip(per_outlet).map(|(o, n)| format!("{}={n}", o.name())).collect();
+        let parts: Vec<String> = Outlet::ALL
+            .iter()
+            .zip(per_outlet)
+            .map(|(o, n)| format!("{}={n}", o.name()))
+            .collect();
         eprintln!("gen_corpus: outlets {}", parts.join(" "));
     }
     Ok(())

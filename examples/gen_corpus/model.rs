@@ -85,13 +85,40 @@ const SPELLING: &[(&str, &str)] = &[
 fn phrase_slots() -> Vec<(Vec<&'static str>, Slot)> {
     use Slot::*;
     let persons = [
-        "Jo Song Gil", "Jo Song-gil", "Kim Min-ki", "Seo Dong-goo", "Thae Yong-ho",
-        "Thae Yong Ho", "Mun Jong Nam", "Mun Jong-nam", "Ko Yong-hwan", "Hyon Song-il",
-        "Jang Sung-gil", "Kim Jong Un", "Kim Jong-un", "Matteo Salvini", "Matteo Piantedosi",
-        "Antonio Tajani", "Alfredo Mantovano", "Enzo Moavero Milanesi", "Mike Pompeo",
-        "John Bolton", "Giuseppe Conte", "Grant Montgomery",
+        "Jo Song Gil",
+        "Jo Song-gil",
+        "Kim Min-ki",
+        "Seo Dong-goo",
+        "Thae Yong-ho",
+        "Thae Yong Ho",
+        "Mun Jong Nam",
+        "Mun Jong-nam",
+        "Ko Yong-hwan",
+        "Hyon Song-il",
+        "Jang Sung-gil",
+        "Kim Jong Un",
+        "Kim Jong-un",
+        "Matteo Salvini",
+        "Matteo Piantedosi",
+        "Antonio Tajani",
+        "Alfredo Mantovano",
+        "Enzo Moavero Milanesi",
+        "Mike Pompeo",
+        "John Bolton",
+        "Giuseppe Conte",
+        "Grant Montgomery",
     ];
-    let surnames = ["Jo", "Thae", "Thai", "Tajani", "Trump", "Kim", "Salvini", "Mantovano", "Pompeo"];
+    let surnames = [
+        "Jo",
+        "Thae",
+        "Thai",
+        "Tajani",
+        "Trump",
+        "Kim",
+        "Salvini",
+        "Mantovano",
+        "Pompeo",
+    ];
     let mut v: Vec<(Vec<&'static str>, Slot)> = Vec::new();
     for p in persons {
         v.push((p.split(' ').collect(), Person));
@@ -123,7 +150,7 @@ fn phrase_slots() -> Vec<(Vec<&'static str>, Slot)> {
     for (p, s) in places {
         v.push((p.split(' ').collect(), *s));
     }
-    v.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     v
 }
 
@@ -137,9 +164,20 @@ fn training_lines() -> Vec<String> {
             if words < 12 {
                 continue;
             }
-            if ["Akismet", "tip", "[…]", "Photo:", "READ ALSO", "reference to", "subscriber", "posted in", "Required fields", "Blaze Media"]
-                .iter()
-                .any(|b| line.contains(b))
+            if [
+                "Akismet",
+                "tip",
+                "[…]",
+                "Photo:",
+                "READ ALSO",
+                "reference to",
+                "subscriber",
+                "posted in",
+                "Required fields",
+                "Blaze Media",
+            ]
+            .iter()
+            .any(|b| line.contains(b))
             {
                 continue;
             }
@@ -156,8 +194,7 @@ fn tokenize(line: &str, out: &mut Vec<(String, Kind)>) {
     for raw in line.split_whitespace() {
         let mut w: &str = raw;
         let mut pre = Vec::new();
-        loop {
-            let Some(c) = w.chars().next() else { break };
+        while let Some(c) = w.chars().next() {
             if is_quote(c) {
                 w = &w[c.len_utf8()..];
             } else if c == '(' {
@@ -170,11 +207,12 @@ fn tokenize(line: &str, out: &mut Vec<(String, Kind)>) {
         let mut post = Vec::new();
         let is_abbrev = |w: &str| {
             let t = w.trim_end_matches(['”', '"', '’']);
-            t.len() >= 4 && t.ends_with('.') && t.chars().all(|c| c == '.' || c.is_ascii_uppercase())
+            t.len() >= 4
+                && t.ends_with('.')
+                && t.chars().all(|c| c == '.' || c.is_ascii_uppercase())
         };
         if !is_abbrev(w) {
-            loop {
-                let Some(c) = w.chars().next_back() else { break };
+            while let Some(c) = w.chars().next_back() {
                 if is_quote(c) || c == '’' || c == '\'' {
                     w = &w[..w.len() - c.len_utf8()];
                 } else if matches!(c, ',' | '.' | ';' | ':' | '?' | '!' | ')') {
@@ -208,7 +246,9 @@ fn substitute(toks: Vec<(String, Kind)>, phrases: &[(Vec<&str>, Slot)]) -> Vec<(
     'outer: while i < toks.len() {
         for (p, slot) in phrases {
             if i + p.len() <= toks.len()
-                && p.iter().zip(&toks[i..]).all(|(a, (b, k))| *k == Kind::Word && a == b)
+                && p.iter()
+                    .zip(&toks[i..])
+                    .all(|(a, (b, k))| *k == Kind::Word && a == b)
             {
                 out.push((format!("@{slot:?}"), Kind::Slot(*slot)));
                 i += p.len();
@@ -258,8 +298,14 @@ impl Model {
         let mut index = std::collections::HashMap::<(String, Kind), u32>::new();
         let mut intern = |text: &str, kind: Kind, toks: &mut Vec<Tok>| -> u32 {
             *index.entry((text.to_string(), kind)).or_insert_with(|| {
-                let us = SPELLING.iter().find(|(uk, _)| *uk == text).map(|(_, us)| us.to_string());
-                let uk = SPELLING.iter().find(|(_, us)| *us == text).map(|(uk, _)| uk.to_string());
+                let us = SPELLING
+                    .iter()
+                    .find(|(uk, _)| *uk == text)
+                    .map(|(_, us)| us.to_string());
+                let uk = SPELLING
+                    .iter()
+                    .find(|(_, us)| *us == text)
+                    .map(|(uk, _)| uk.to_string());
                 toks.push(Tok {
                     text: text.to_string(),
                     us,
@@ -313,7 +359,14 @@ impl Model {
                 classes[tok.class as usize].push(t);
             }
         }
-        Model { toks, succ_at, succ, starts, classes, period }
+        Model {
+            toks,
+            succ_at,
+            succ,
+            starts,
+            classes,
+            period,
+        }
     }
 
     fn successors(&self, t: u32) -> &[u32] {
@@ -353,8 +406,12 @@ impl Model {
                         || (tok.kind == Kind::Word && tok.text.len() > 4)
                         || matches!(tok.kind, Kind::Slot(_));
                     if stop {
-                        while out.len() > 1 && self.toks[*out.last().unwrap() as usize].kind != Kind::Word
-                            && !matches!(self.toks[*out.last().unwrap() as usize].kind, Kind::Slot(_))
+                        while out.len() > 1
+                            && self.toks[*out.last().unwrap() as usize].kind != Kind::Word
+                            && !matches!(
+                                self.toks[*out.last().unwrap() as usize].kind,
+                                Kind::Slot(_)
+                            )
                         {
                             out.pop();
                         }

@@ -6,9 +6,9 @@
 //! appended story) with variations, around body paragraphs of which a share
 //! is copied from the wire pool.
 
+use crate::model::Model;
 use crate::rng::Rng;
 use crate::text::*;
-use crate::model::Model;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outlet {
@@ -21,7 +21,14 @@ pub enum Outlet {
 }
 
 impl Outlet {
-    pub const ALL: [Outlet; 6] = [Outlet::Scmp, Outlet::Blaze, Outlet::Beast, Outlet::Local, Outlet::Blog, Outlet::Unknown];
+    pub const ALL: [Outlet; 6] = [
+        Outlet::Scmp,
+        Outlet::Blaze,
+        Outlet::Beast,
+        Outlet::Local,
+        Outlet::Blog,
+        Outlet::Unknown,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,9 +48,19 @@ impl Outlet {
             Outlet::Beast => (true, true, rng.chance(0.8), true),
             Outlet::Local => (true, rng.chance(0.3), rng.chance(0.5), false),
             Outlet::Blog => (true, true, true, true),
-            Outlet::Unknown => (rng.chance(0.6), rng.chance(0.6), rng.chance(0.5), rng.chance(0.5)),
+            Outlet::Unknown => (
+                rng.chance(0.6),
+                rng.chance(0.6),
+                rng.chance(0.5),
+                rng.chance(0.5),
+            ),
         };
-        Style { curly_quotes, comma_inside, curly_apos, us_spelling }
+        Style {
+            curly_quotes,
+            comma_inside,
+            curly_apos,
+            us_spelling,
+        }
     }
 }
 
@@ -105,7 +122,13 @@ impl Out {
             self.s.push_str(&p.text);
         }
         if let Some((story, para, edits)) = p.wire {
-            self.truth.push(Truth { offset: start, len: self.s.len() - start, story, para, edits });
+            self.truth.push(Truth {
+                offset: start,
+                len: self.s.len() - start,
+                story,
+                para,
+                edits,
+            });
         }
         self.s.push_str("\n\n");
     }
@@ -136,9 +159,28 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+const WEEKDAYS: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
 
 impl Date {
     /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -165,7 +207,11 @@ impl Date {
 
 fn slug(s: &str) -> String {
     let mut out = String::new();
-    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(10) {
+    for w in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(10)
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -175,33 +221,66 @@ fn slug(s: &str) -> String {
 }
 
 fn title_case(s: &str) -> String {
-    const SMALL: &[&str] = &["a", "an", "the", "of", "to", "in", "for", "on", "and", "but", "or", "at", "by", "with", "as"];
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "of", "to", "in", "for", "on", "and", "but", "or", "at", "by", "with",
+        "as",
+    ];
     s.split(' ')
         .enumerate()
-        .map(|(i, w)| if i > 0 && SMALL.contains(&w) { w.to_string() } else { cap(w) })
+        .map(|(i, w)| {
+            if i > 0 && SMALL.contains(&w) {
+                w.to_string()
+            } else {
+                cap(w)
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 fn clock(rng: &mut Rng) -> String {
-    format!("{}:{:02}{}", rng.range(1, 12), rng.below(60), if rng.chance(0.5) { "am" } else { "pm" })
+    format!(
+        "{}:{:02}{}",
+        rng.range(1, 12),
+        rng.below(60),
+        if rng.chance(0.5) { "am" } else { "pm" }
+    )
 }
 
 impl<'a> Gen<'a> {
     fn sentence_text(&mut self) -> String {
-        let s = sentence(self.model, &mut self.rng, &mut self.ctx, self.style, &mut self.scratch);
+        let s = sentence(
+            self.model,
+            &mut self.rng,
+            &mut self.ctx,
+            self.style,
+            &mut self.scratch,
+        );
         let mut out = String::new();
         render(&s, self.style, &mut out);
         out
     }
     fn own_para(&mut self) -> Para {
-        let p = paragraph(self.model, &mut self.rng, &mut self.ctx, self.style, &mut self.scratch, false);
+        let p = paragraph(
+            self.model,
+            &mut self.rng,
+            &mut self.ctx,
+            self.style,
+            &mut self.scratch,
+            false,
+        );
         let mut text = String::new();
         render_para(&p, self.style, &mut text);
         Para { text, wire: None }
     }
     fn headline(&mut self) -> String {
-        headline(self.model, &mut self.rng, &mut self.ctx, self.style, &mut self.scratch)
+        headline(
+            self.model,
+            &mut self.rng,
+            &mut self.ctx,
+            self.style,
+            &mut self.scratch,
+        )
     }
     /// A headline of some other story, with a fresh cast.
     fn other_headline(&mut self) -> String {
@@ -209,10 +288,17 @@ impl<'a> Gen<'a> {
         let h = if self.rng.chance(0.4) {
             let a = self.headline();
             let b = self.headline();
-            let mut first = a.split(' ').take(self.rng.range(2, 5)).collect::<Vec<_>>().join(" ");
+            let mut first = a
+                .split(' ')
+                .take(self.rng.range(2, 5))
+                .collect::<Vec<_>>()
+                .join(" ");
             first = first.trim_end_matches([',', '.']).to_string();
             let mut c = b.chars();
-            let rest: String = c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default();
+            let rest: String = c
+                .next()
+                .map(|f| f.to_lowercase().chain(c).collect())
+                .unwrap_or_default();
             format!("{first}: {rest}")
         } else {
             self.headline()
@@ -258,7 +344,10 @@ impl<'a> Gen<'a> {
                 if self.style.us_spelling {
                     edits.push("us-spelling");
                 }
-                out.push(Para { text, wire: Some((story, k, edits)) });
+                out.push(Para {
+                    text,
+                    wire: Some((story, k, edits)),
+                });
                 k += 1;
             } else {
                 out.push(self.own_para());
@@ -280,7 +369,8 @@ pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, inde
     // 2012-01-01 .. 2024-12-31
     let date = Date::from_days(15_340 + rng.below(4_748) as i64);
     let article_prob = (2.0 * params.syndicated).min(1.0);
-    let wire_story = (params.syndicated > 0.0 && rng.chance(article_prob)).then(|| rng.below(pool.stories.len()));
+    let wire_story = (params.syndicated > 0.0 && rng.chance(article_prob))
+        .then(|| rng.below(pool.stories.len()));
     let ctx = match wire_story {
         Some(s) => {
             let mut c = pool.stories[s].ctx.clone();
@@ -290,8 +380,19 @@ pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, inde
         None => Ctx::random(&mut rng, date.y),
     };
     let with_url = rng.chance(params.url_share);
-    let mut g = Gen { model, pool, rng, ctx, style, scratch: Vec::with_capacity(64), date };
-    let mut out = Out { s: String::with_capacity(6000), truth: Vec::new() };
+    let mut g = Gen {
+        model,
+        pool,
+        rng,
+        ctx,
+        style,
+        scratch: Vec::with_capacity(64),
+        date,
+    };
+    let mut out = Out {
+        s: String::with_capacity(6000),
+        truth: Vec::new(),
+    };
     let n = g.rng.range(5, 16);
     let headline = g.headline();
     let s = &mut out;
@@ -305,7 +406,12 @@ pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, inde
     }
     let url = with_url.then(|| url(&mut g, outlet, &headline));
     let (text, truth) = out.finish();
-    Doc { text, url, outlet, truth }
+    Doc {
+        text,
+        url,
+        outlet,
+        truth,
+    }
 }
 
 fn url(g: &mut Gen, outlet: Outlet, headline: &str) -> String {
@@ -313,24 +419,50 @@ fn url(g: &mut Gen, outlet: Outlet, headline: &str) -> String {
     let d = g.date;
     match outlet {
         Outlet::Scmp => {
-            let sec = g.rng.pick(&["news/asia/east-asia", "news/china/diplomacy", "news/world/europe", "news/hong-kong/politics"]);
-            format!("https://www.scmp.com/{sec}/article/{}/{sl}", 2_000_000 + g.rng.below(900_000))
+            let sec = g.rng.pick(&[
+                "news/asia/east-asia",
+                "news/china/diplomacy",
+                "news/world/europe",
+                "news/hong-kong/politics",
+            ]);
+            format!(
+                "https://www.scmp.com/{sec}/article/{}/{sl}",
+                2_000_000 + g.rng.below(900_000)
+            )
         }
         Outlet::Blaze => format!("https://www.theblaze.com/news/{sl}"),
         Outlet::Beast => format!("https://www.thedailybeast.com/{sl}"),
         Outlet::Local => format!("https://www.thelocal.it/{}{:02}{:02}/{sl}", d.y, d.m, d.d),
-        Outlet::Blog => format!("https://worldnewsblog.example.com/{}/{:02}/{:02}/{sl}/", d.y, d.m, d.d),
+        Outlet::Blog => format!(
+            "https://worldnewsblog.example.com/{}/{:02}/{:02}/{sl}/",
+            d.y, d.m, d.d
+        ),
         Outlet::Unknown => {
             let site = g.rng.pick(SITES);
-            format!("https://www.{}.example/{}/{sl}", slug(site), g.rng.pick(&["world", "news", "politics", "international"]))
+            format!(
+                "https://www.{}.example/{}/{sl}",
+                slug(site),
+                g.rng.pick(&["world", "news", "politics", "international"])
+            )
         }
     }
 }
 
 fn scmp(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Option<usize>) {
     let section = *g.rng.pick(&[
-        "North Korea", "China", "Hong Kong", "Asia", "Diplomacy", "Politics", "Economy", "Europe", "World", "Geopolitics",
-        "Tech", "Society", "Opinion",
+        "North Korea",
+        "China",
+        "Hong Kong",
+        "Asia",
+        "Diplomacy",
+        "Politics",
+        "Economy",
+        "Europe",
+        "World",
+        "Geopolitics",
+        "Tech",
+        "Society",
+        "Opinion",
     ]);
     s.block(section);
     s.block(headline);
@@ -346,7 +478,9 @@ fn scmp(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
     }
     s.line("");
     let body = g.body(n, p.syndicated, w);
-    let inline: Vec<usize> = (0..g.rng.range(0, 3)).map(|_| g.rng.range(2, n.max(3))).collect();
+    let inline: Vec<usize> = (0..g.rng.range(0, 3))
+        .map(|_| g.rng.range(2, n.max(3)))
+        .collect();
     for (i, para) in body.into_iter().enumerate() {
         s.para(para, 0.0, &mut g.rng);
         if inline.contains(&(i + 1)) && i + 1 < n {
@@ -359,12 +493,18 @@ fn scmp(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
         s.block(&format!("Additional reporting by {full}"));
     }
     if g.rng.chance(0.2) {
-        s.block(&format!("This article appeared in the South China Morning Post print edition as: {}", g.headline()));
+        s.block(&format!(
+            "This article appeared in the South China Morning Post print edition as: {}",
+            g.headline()
+        ));
     }
 }
 
 fn blaze(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Option<usize>) {
-    s.line(&format!("© {} Blaze Media LLC. All rights reserved.", g.rng.range(2019, 2025)));
+    s.line(&format!(
+        "© {} Blaze Media LLC. All rights reserved.",
+        g.rng.range(2019, 2025)
+    ));
     s.line(headline);
     let ph = g.person();
     let credit = match g.rng.below(5) {
@@ -380,11 +520,22 @@ fn blaze(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Opti
     s.block(&sf);
     let body = g.body(n, p.syndicated, w);
     let subheads = g.rng.chance(0.8);
-    let heads = ["What's the story?", "What else?", "What are the details?", "Anything else?", "What did they say?", "What now?"];
+    let heads = [
+        "What's the story?",
+        "What else?",
+        "What are the details?",
+        "Anything else?",
+        "What did they say?",
+        "What now?",
+    ];
     let mut next_head = 0;
     for (i, para) in body.into_iter().enumerate() {
         if subheads && (i == 1 || (i > 3 && i % 4 == 0)) && next_head < heads.len() {
-            let h = if next_head == 0 { heads[0] } else { heads[g.rng.range(1, heads.len() - 1)] };
+            let h = if next_head == 0 {
+                heads[0]
+            } else {
+                heads[g.rng.range(1, heads.len() - 1)]
+            };
             s.block(h);
             next_head += 1;
         }
@@ -401,12 +552,40 @@ fn blaze(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Opti
 }
 
 fn beast(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Option<usize>) {
-    let section = *g.rng.pick(&["Europe", "Politics", "World", "U.S. News", "Crime", "Media", "Asia", "Innovation", "Scouting Report"]);
+    let section = *g.rng.pick(&[
+        "Europe",
+        "Politics",
+        "World",
+        "U.S. News",
+        "Crime",
+        "Media",
+        "Asia",
+        "Innovation",
+        "Scouting Report",
+    ]);
     s.block(section);
     s.block(&title_case(headline));
     let kicker = match g.rng.below(3) {
-        0 => g.rng.pick(&["ROMAN HOLIDAY", "DIPLOMATIC DRAMA", "GONE GIRL", "NO WAY OUT", "COLD FEET", "FLIGHT RISK", "BIG TROUBLE", "SPY GAME"]).to_string(),
-        _ => headline.split(' ').skip(g.rng.below(3)).take(2).collect::<Vec<_>>().join(" ").to_uppercase(),
+        0 => g
+            .rng
+            .pick(&[
+                "ROMAN HOLIDAY",
+                "DIPLOMATIC DRAMA",
+                "GONE GIRL",
+                "NO WAY OUT",
+                "COLD FEET",
+                "FLIGHT RISK",
+                "BIG TROUBLE",
+                "SPY GAME",
+            ])
+            .to_string(),
+        _ => headline
+            .split(' ')
+            .skip(g.rng.below(3))
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase(),
     };
     s.block(&kicker);
     let sf = g.sentence_text();
@@ -414,7 +593,10 @@ fn beast(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Opti
     let mut img = slug(headline).split('-').take(2).collect::<String>();
     img.push('_');
     for _ in 0..6 {
-        img.push(*g.rng.pick(&['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'k', 'm', 'p', 'q', 'z', 'x', '1', '3', '9', '7']));
+        img.push(*g.rng.pick(&[
+            'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'k', 'm', 'p', 'q', 'z', 'x', '1', '3', '9',
+            '7',
+        ]));
     }
     s.line(&img);
     let ph = g.person();
@@ -443,13 +625,26 @@ fn beast(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Opti
 }
 
 fn local(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Option<usize>) {
-    const SECTIONS: &[&str] = &["POLITICS", "TERRORISM", "ECONOMY", "TRAVEL NEWS", "CRIME", "SOCIETY", "CULTURE", "WEATHER", "FOR MEMBERS"];
+    const SECTIONS: &[&str] = &[
+        "POLITICS",
+        "TERRORISM",
+        "ECONOMY",
+        "TRAVEL NEWS",
+        "CRIME",
+        "SOCIETY",
+        "CULTURE",
+        "WEATHER",
+        "FOR MEMBERS",
+    ];
     s.line("SHARE");
     s.block("COPY LINK");
-    s.block(*g.rng.pick(SECTIONS));
+    s.block(g.rng.pick::<&str>(SECTIONS));
     s.block(headline);
     let nb = 0.05;
-    let lead = Para { text: g.sentence_text(), wire: None };
+    let lead = Para {
+        text: g.sentence_text(),
+        wire: None,
+    };
     s.para(lead, nb, &mut g.rng);
     let body = g.body(n, p.syndicated, w);
     let cap_at = g.rng.range(2, n.max(3));
@@ -468,10 +663,13 @@ fn local(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Opti
     if g.rng.chance(0.85) {
         // An unrelated story the scraper picked up after the article.
         let saved = std::mem::replace(&mut g.ctx, Ctx::random(&mut g.rng, g.date.y));
-        s.block(*g.rng.pick(SECTIONS));
+        s.block(g.rng.pick::<&str>(SECTIONS));
         let h2 = g.headline();
         s.block(&h2);
-        let lead = Para { text: g.sentence_text(), wire: None };
+        let lead = Para {
+            text: g.sentence_text(),
+            wire: None,
+        };
         s.para(lead, nb, &mut g.rng);
         s.block(&h2);
         let m = g.rng.range(3, 10);
@@ -496,7 +694,13 @@ fn blog(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
     if g.rng.chance(0.5) {
         s.block("Posted on by");
     } else {
-        s.block(&format!("Posted on {} {}, {} by {}", d.month(), d.d, d.y, author.full));
+        s.block(&format!(
+            "Posted on {} {}, {} by {}",
+            d.month(),
+            d.d,
+            d.y,
+            author.full
+        ));
     }
     for para in g.body(n, p.syndicated, w) {
         s.para(para, 0.0, &mut g.rng);
@@ -505,7 +709,16 @@ fn blog(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
     let cats = if g.rng.chance(0.5) {
         ", , ".to_string()
     } else {
-        let mut c = ["World", "Asia", "Europe", "Politics", "Diplomacy", "News", "Uncategorized"].to_vec();
+        let mut c = [
+            "World",
+            "Asia",
+            "Europe",
+            "Politics",
+            "Diplomacy",
+            "News",
+            "Uncategorized",
+        ]
+        .to_vec();
         let k = g.rng.range(1, 3);
         let mut out = Vec::new();
         for _ in 0..k {
@@ -514,7 +727,10 @@ fn blog(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
         }
         format!("{}, ", out.join(", "))
     };
-    s.block(&format!("This entry was posted in {cats}by {}.", author.full));
+    s.block(&format!(
+        "This entry was posted in {cats}by {}.",
+        author.full
+    ));
     let comments = g.rng.below(4);
     if comments == 1 {
         s.block(&format!("One reference to “{headline}"));
@@ -525,17 +741,32 @@ fn blog(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
         if g.rng.chance(0.5) {
             let a = g.sentence_text();
             let b = g.sentence_text();
-            s.block(&format!("  {}. […] {}…. {} […]", i + 1, a.trim_end_matches('.'), b.split(' ').take(8).collect::<Vec<_>>().join(" ")));
+            s.block(&format!(
+                "  {}. […] {}…. {} […]",
+                i + 1,
+                a.trim_end_matches('.'),
+                b.split(' ').take(8).collect::<Vec<_>>().join(" ")
+            ));
         } else {
             let who = g.person();
             s.line(&format!("  {}. {} says:", i + 1, who.full));
-            s.block(&format!("{} {}, {} at {}", d.month(), d.d, d.y, clock(&mut g.rng)));
+            s.block(&format!(
+                "{} {}, {} at {}",
+                d.month(),
+                d.d,
+                d.y,
+                clock(&mut g.rng)
+            ));
             let t = g.sentence_text();
             s.block(&t);
             s.block("Reply");
         }
     }
-    s.block(if g.rng.chance(0.5) { "Leave a Reply" } else { "Leave a Reply Cancel reply" });
+    s.block(if g.rng.chance(0.5) {
+        "Leave a Reply"
+    } else {
+        "Leave a Reply Cancel reply"
+    });
     s.block("Your email address will not be published. Required fields are marked *");
     if g.rng.chance(0.3) {
         s.line("Comment");
@@ -547,8 +778,16 @@ fn blog(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Optio
 }
 
 const SITES: &[&str] = &[
-    "The Lakeside Herald", "Northern Tribune", "The Evening Chronicle", "Metro Daily", "The Valley Gazette",
-    "Coastal Times", "The Capital Post", "Riverside Observer", "World Report Today", "The Morning Ledger",
+    "The Lakeside Herald",
+    "Northern Tribune",
+    "The Evening Chronicle",
+    "Metro Daily",
+    "The Valley Gazette",
+    "Coastal Times",
+    "The Capital Post",
+    "Riverside Observer",
+    "World Report Today",
+    "The Morning Ledger",
 ];
 
 fn unknown(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Option<usize>) {
@@ -558,12 +797,22 @@ fn unknown(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Op
     let top: Vec<String> = vec![
         "Skip to main content".into(),
         "Menu".into(),
-        format!("Home > World > {}", g.rng.pick(&["Europe", "Asia", "Politics", "Africa", "Americas"])),
+        format!(
+            "Home > World > {}",
+            g.rng
+                .pick(&["Europe", "Asia", "Politics", "Africa", "Americas"])
+        ),
         "Advertisement".into(),
         format!("By {}", author.full),
         format!("{}, Staff Writer", author.full),
         format!("{} {}, {}", d.month(), d.d, d.y),
-        format!("Updated {} ET, {} {}, {}", clock(&mut g.rng), d.month(), d.d, d.y),
+        format!(
+            "Updated {} ET, {} {}, {}",
+            clock(&mut g.rng),
+            d.month(),
+            d.d,
+            d.y
+        ),
         "Share on Facebook".into(),
         "Share on Twitter".into(),
         "Share this article".into(),
@@ -593,7 +842,12 @@ fn unknown(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Op
                 _ => {
                     let c = g.sentence_text();
                     let ph = g.person();
-                    format!("{} (Photo: {}/{})", c.trim_end_matches('.'), ph.full, AGENCIES[g.rng.below(AGENCIES.len())].0)
+                    format!(
+                        "{} (Photo: {}/{})",
+                        c.trim_end_matches('.'),
+                        ph.full,
+                        AGENCIES[g.rng.below(AGENCIES.len())].0
+                    )
                 }
             };
             s.block(&m);
@@ -606,11 +860,25 @@ fn unknown(g: &mut Gen, s: &mut Out, headline: &str, n: usize, p: &Params, w: Op
             0 => s.block("Share this:\nTwitter\nFacebook"),
             1 => s.block("Like this:\nLike Loading..."),
             2 => {
-                let t = ["world", "politics", "diplomacy", "asia", "europe", "security"];
-                s.block(&format!("Tags: {}, {}, {}", g.rng.pick(&t), g.rng.pick(&t), g.rng.pick(&t)));
+                let t = [
+                    "world",
+                    "politics",
+                    "diplomacy",
+                    "asia",
+                    "europe",
+                    "security",
+                ];
+                s.block(&format!(
+                    "Tags: {}, {}, {}",
+                    g.rng.pick(&t),
+                    g.rng.pick(&t),
+                    g.rng.pick(&t)
+                ));
             }
             3 => s.block(&format!("© {} {site}. All rights reserved.", d.y)),
-            4 => s.block("Sign up for our newsletter to get the latest news delivered to your inbox."),
+            4 => s.block(
+                "Sign up for our newsletter to get the latest news delivered to your inbox.",
+            ),
             5 => s.block("Subscribe now for unlimited access. Cancel anytime."),
             6 => s.block(&format!("{} comments", g.rng.range(0, 300))),
             7 => s.block("Cookie policy | Privacy policy | Terms of use"),

@@ -7,63 +7,254 @@ use crate::model::{Kind, Model, Slot};
 use crate::rng::Rng;
 
 pub const FIRST: &[&str] = &[
-    "Maria", "John", "Alessandro", "Giulia", "Ahmed", "Fatima", "Hiroshi", "Yuki", "Olga", "Pierre",
-    "Sophie", "Carlos", "Lucia", "David", "Sarah", "Michael", "Emma", "Liam", "Noah", "Olivia",
-    "Mohammed", "Aisha", "Wei", "Li", "Ravi", "Priya", "Anna", "Jan", "Piotr", "Katarzyna",
-    "Lars", "Ingrid", "Mehmet", "Elif", "Juan", "Isabel", "Thomas", "Laura", "Daniel", "Rachel",
-    "Samuel", "Grace", "Viktor", "Irina", "Kwame", "Amara", "Tomás", "Beatriz", "Hans", "Greta",
-    "Robert", "Susan", "James", "Patricia", "Kevin", "Nicole", "Omar", "Leila", "Francesco", "Chiara",
-    "Mark", "Helen", "Paul", "Karen", "Andrew", "Julia", "Brian", "Diane", "Stefan", "Eva",
+    "Maria",
+    "John",
+    "Alessandro",
+    "Giulia",
+    "Ahmed",
+    "Fatima",
+    "Hiroshi",
+    "Yuki",
+    "Olga",
+    "Pierre",
+    "Sophie",
+    "Carlos",
+    "Lucia",
+    "David",
+    "Sarah",
+    "Michael",
+    "Emma",
+    "Liam",
+    "Noah",
+    "Olivia",
+    "Mohammed",
+    "Aisha",
+    "Wei",
+    "Li",
+    "Ravi",
+    "Priya",
+    "Anna",
+    "Jan",
+    "Piotr",
+    "Katarzyna",
+    "Lars",
+    "Ingrid",
+    "Mehmet",
+    "Elif",
+    "Juan",
+    "Isabel",
+    "Thomas",
+    "Laura",
+    "Daniel",
+    "Rachel",
+    "Samuel",
+    "Grace",
+    "Viktor",
+    "Irina",
+    "Kwame",
+    "Amara",
+    "Tomás",
+    "Beatriz",
+    "Hans",
+    "Greta",
+    "Robert",
+    "Susan",
+    "James",
+    "Patricia",
+    "Kevin",
+    "Nicole",
+    "Omar",
+    "Leila",
+    "Francesco",
+    "Chiara",
+    "Mark",
+    "Helen",
+    "Paul",
+    "Karen",
+    "Andrew",
+    "Julia",
+    "Brian",
+    "Diane",
+    "Stefan",
+    "Eva",
 ];
 pub const LAST: &[&str] = &[
-    "Rossi", "Bianchi", "Smith", "Johnson", "Müller", "Schmidt", "Dubois", "Martin", "García", "López",
-    "Tanaka", "Suzuki", "Ivanov", "Petrova", "Nowak", "Kowalski", "Hansen", "Larsen", "Yilmaz", "Demir",
-    "Okafor", "Mensah", "Wang", "Chen", "Sharma", "Patel", "Haddad", "Khalil", "Silva", "Santos",
-    "Brown", "Taylor", "Wilson", "Anderson", "Thompson", "Moore", "Clark", "Lewis", "Walker", "Hall",
-    "Ricci", "Romano", "Colombo", "Moretti", "Fischer", "Weber", "Lefebvre", "Moreau", "Fernández", "Torres",
-    "Nakamura", "Kobayashi", "Popescu", "Horvat", "Novak", "Jensen", "Berg", "O'Brien", "Murphy", "Kelly",
-    "Cohen", "Levi", "Nguyen", "Tran", "Gupta", "Singh", "Mwangi", "Abebe", "Costa", "Pereira",
+    "Rossi",
+    "Bianchi",
+    "Smith",
+    "Johnson",
+    "Müller",
+    "Schmidt",
+    "Dubois",
+    "Martin",
+    "García",
+    "López",
+    "Tanaka",
+    "Suzuki",
+    "Ivanov",
+    "Petrova",
+    "Nowak",
+    "Kowalski",
+    "Hansen",
+    "Larsen",
+    "Yilmaz",
+    "Demir",
+    "Okafor",
+    "Mensah",
+    "Wang",
+    "Chen",
+    "Sharma",
+    "Patel",
+    "Haddad",
+    "Khalil",
+    "Silva",
+    "Santos",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Anderson",
+    "Thompson",
+    "Moore",
+    "Clark",
+    "Lewis",
+    "Walker",
+    "Hall",
+    "Ricci",
+    "Romano",
+    "Colombo",
+    "Moretti",
+    "Fischer",
+    "Weber",
+    "Lefebvre",
+    "Moreau",
+    "Fernández",
+    "Torres",
+    "Nakamura",
+    "Kobayashi",
+    "Popescu",
+    "Horvat",
+    "Novak",
+    "Jensen",
+    "Berg",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Cohen",
+    "Levi",
+    "Nguyen",
+    "Tran",
+    "Gupta",
+    "Singh",
+    "Mwangi",
+    "Abebe",
+    "Costa",
+    "Pereira",
 ];
 const KOREAN_SURNAMES: &[&str] = &[
-    "Kim", "Lee", "Park", "Choi", "Jo", "Jang", "Ko", "Hyon", "Ri", "Pak", "Han", "Yun", "Kang", "Thae", "Mun", "Seo", "Song", "Jeong",
+    "Kim", "Lee", "Park", "Choi", "Jo", "Jang", "Ko", "Hyon", "Ri", "Pak", "Han", "Yun", "Kang",
+    "Thae", "Mun", "Seo", "Song", "Jeong",
 ];
 const KOREAN_SYLL: &[&str] = &[
-    "song", "gil", "min", "ki", "dong", "goo", "yong", "ho", "jong", "nam", "hwan", "il", "sung", "jae", "hyun",
-    "woo", "jin", "young", "soo", "chul", "hee", "seok", "kyu", "tae", "hoon", "eun", "ji", "ha",
+    "song", "gil", "min", "ki", "dong", "goo", "yong", "ho", "jong", "nam", "hwan", "il", "sung",
+    "jae", "hyun", "woo", "jin", "young", "soo", "chul", "hee", "seok", "kyu", "tae", "hoon",
+    "eun", "ji", "ha",
 ];
 /// Country, adjective, capital.
 pub const COUNTRIES: &[(&str, &str, &str)] = &[
-    ("Italy", "Italian", "Rome"), ("France", "French", "Paris"), ("Germany", "German", "Berlin"),
-    ("Spain", "Spanish", "Madrid"), ("Portugal", "Portuguese", "Lisbon"), ("Greece", "Greek", "Athens"),
-    ("Poland", "Polish", "Warsaw"), ("Sweden", "Swedish", "Stockholm"), ("Norway", "Norwegian", "Oslo"),
-    ("Denmark", "Danish", "Copenhagen"), ("Finland", "Finnish", "Helsinki"), ("Austria", "Austrian", "Vienna"),
-    ("Hungary", "Hungarian", "Budapest"), ("Romania", "Romanian", "Bucharest"), ("Ukraine", "Ukrainian", "Kyiv"),
-    ("Russia", "Russian", "Moscow"), ("Turkey", "Turkish", "Ankara"), ("Egypt", "Egyptian", "Cairo"),
-    ("Kenya", "Kenyan", "Nairobi"), ("Nigeria", "Nigerian", "Abuja"), ("Ethiopia", "Ethiopian", "Addis Ababa"),
-    ("Japan", "Japanese", "Tokyo"), ("China", "Chinese", "Beijing"), ("India", "Indian", "New Delhi"),
-    ("Pakistan", "Pakistani", "Islamabad"), ("Indonesia", "Indonesian", "Jakarta"), ("Vietnam", "Vietnamese", "Hanoi"),
-    ("Thailand", "Thai", "Bangkok"), ("Malaysia", "Malaysian", "Kuala Lumpur"), ("Australia", "Australian", "Canberra"),
-    ("Canada", "Canadian", "Ottawa"), ("Mexico", "Mexican", "Mexico City"), ("Brazil", "Brazilian", "Brasilia"),
-    ("Argentina", "Argentine", "Buenos Aires"), ("Chile", "Chilean", "Santiago"), ("Peru", "Peruvian", "Lima"),
-    ("Iran", "Iranian", "Tehran"), ("Iraq", "Iraqi", "Baghdad"), ("Israel", "Israeli", "Jerusalem"),
-    ("Saudi Arabia", "Saudi", "Riyadh"), ("North Korea", "North Korean", "Pyongyang"),
-    ("South Korea", "South Korean", "Seoul"), ("Britain", "British", "London"), ("Ireland", "Irish", "Dublin"),
-    ("Switzerland", "Swiss", "Bern"), ("Belgium", "Belgian", "Brussels"), ("Cuba", "Cuban", "Havana"),
-    ("Venezuela", "Venezuelan", "Caracas"), ("Syria", "Syrian", "Damascus"), ("Lebanon", "Lebanese", "Beirut"),
+    ("Italy", "Italian", "Rome"),
+    ("France", "French", "Paris"),
+    ("Germany", "German", "Berlin"),
+    ("Spain", "Spanish", "Madrid"),
+    ("Portugal", "Portuguese", "Lisbon"),
+    ("Greece", "Greek", "Athens"),
+    ("Poland", "Polish", "Warsaw"),
+    ("Sweden", "Swedish", "Stockholm"),
+    ("Norway", "Norwegian", "Oslo"),
+    ("Denmark", "Danish", "Copenhagen"),
+    ("Finland", "Finnish", "Helsinki"),
+    ("Austria", "Austrian", "Vienna"),
+    ("Hungary", "Hungarian", "Budapest"),
+    ("Romania", "Romanian", "Bucharest"),
+    ("Ukraine", "Ukrainian", "Kyiv"),
+    ("Russia", "Russian", "Moscow"),
+    ("Turkey", "Turkish", "Ankara"),
+    ("Egypt", "Egyptian", "Cairo"),
+    ("Kenya", "Kenyan", "Nairobi"),
+    ("Nigeria", "Nigerian", "Abuja"),
+    ("Ethiopia", "Ethiopian", "Addis Ababa"),
+    ("Japan", "Japanese", "Tokyo"),
+    ("China", "Chinese", "Beijing"),
+    ("India", "Indian", "New Delhi"),
+    ("Pakistan", "Pakistani", "Islamabad"),
+    ("Indonesia", "Indonesian", "Jakarta"),
+    ("Vietnam", "Vietnamese", "Hanoi"),
+    ("Thailand", "Thai", "Bangkok"),
+    ("Malaysia", "Malaysian", "Kuala Lumpur"),
+    ("Australia", "Australian", "Canberra"),
+    ("Canada", "Canadian", "Ottawa"),
+    ("Mexico", "Mexican", "Mexico City"),
+    ("Brazil", "Brazilian", "Brasilia"),
+    ("Argentina", "Argentine", "Buenos Aires"),
+    ("Chile", "Chilean", "Santiago"),
+    ("Peru", "Peruvian", "Lima"),
+    ("Iran", "Iranian", "Tehran"),
+    ("Iraq", "Iraqi", "Baghdad"),
+    ("Israel", "Israeli", "Jerusalem"),
+    ("Saudi Arabia", "Saudi", "Riyadh"),
+    ("North Korea", "North Korean", "Pyongyang"),
+    ("South Korea", "South Korean", "Seoul"),
+    ("Britain", "British", "London"),
+    ("Ireland", "Irish", "Dublin"),
+    ("Switzerland", "Swiss", "Bern"),
+    ("Belgium", "Belgian", "Brussels"),
+    ("Cuba", "Cuban", "Havana"),
+    ("Venezuela", "Venezuelan", "Caracas"),
+    ("Syria", "Syrian", "Damascus"),
+    ("Lebanon", "Lebanese", "Beirut"),
 ];
 pub const PAPERS: &[&str] = &[
-    "Le Monde", "El País", "Corriere della Sera", "La Repubblica", "JoongAng Ilbo", "Asahi Shimbun",
-    "Der Spiegel", "The Hindu", "Dawn", "Folha de S.Paulo", "Kommersant", "Hürriyet", "Yonhap",
-    "The Telegraph", "Haaretz", "Gazeta Wyborcza", "Aftenposten", "Dagens Nyheter", "Kathimerini",
+    "Le Monde",
+    "El País",
+    "Corriere della Sera",
+    "La Repubblica",
+    "JoongAng Ilbo",
+    "Asahi Shimbun",
+    "Der Spiegel",
+    "The Hindu",
+    "Dawn",
+    "Folha de S.Paulo",
+    "Kommersant",
+    "Hürriyet",
+    "Yonhap",
+    "The Telegraph",
+    "Haaretz",
+    "Gazeta Wyborcza",
+    "Aftenposten",
+    "Dagens Nyheter",
+    "Kathimerini",
 ];
 pub const AGENCIES: &[(&str, &str)] = &[
-    ("AFP", "Agence France-Presse"), ("Reuters", "Reuters"), ("AP", "Associated Press"),
-    ("Ansa", "Ansa"), ("dpa", "Deutsche Presse-Agentur"), ("Kyodo", "Kyodo News"), ("EFE", "Agencia EFE"),
+    ("AFP", "Agence France-Presse"),
+    ("Reuters", "Reuters"),
+    ("AP", "Associated Press"),
+    ("Ansa", "Ansa"),
+    ("dpa", "Deutsche Presse-Agentur"),
+    ("Kyodo", "Kyodo News"),
+    ("EFE", "Agencia EFE"),
 ];
 const ROLES: &[&str] = &[
-    "an unnamed official", "a diplomatic source", "a government spokesman", "the lawmaker", "the minister",
-    "a senior official", "the ministry", "police", "a spokeswoman for the embassy", "the newspaper",
-    "one analyst", "a security source",
+    "an unnamed official",
+    "a diplomatic source",
+    "a government spokesman",
+    "the lawmaker",
+    "the minister",
+    "a senior official",
+    "the ministry",
+    "police",
+    "a spokeswoman for the embassy",
+    "the newspaper",
+    "one analyst",
+    "a security source",
 ];
 
 #[derive(Clone)]
@@ -83,10 +274,16 @@ impl Person {
             } else {
                 format!("{} {}", cap(a), cap(b))
             };
-            Person { full: format!("{s} {given}"), surname: s.to_string() }
+            Person {
+                full: format!("{s} {given}"),
+                surname: s.to_string(),
+            }
         } else {
             let s = *rng.pick(LAST);
-            Person { full: format!("{} {s}", rng.pick(FIRST)), surname: s.to_string() }
+            Person {
+                full: format!("{} {s}", rng.pick(FIRST)),
+                surname: s.to_string(),
+            }
         }
     }
 }
@@ -141,7 +338,11 @@ impl Ctx {
 
     /// A person reference: full name at first mention, surname after.
     fn person(&mut self, rng: &mut Rng, out: &mut String) {
-        let i = if rng.chance(0.5) { 0 } else { rng.below(self.cast.len()) };
+        let i = if rng.chance(0.5) {
+            0
+        } else {
+            rng.below(self.cast.len())
+        };
         self.last = i;
         if self.mentioned[i] {
             out.push_str(&self.cast[i].surname);
@@ -166,8 +367,17 @@ pub struct Style {
 #[derive(Clone)]
 pub enum Sent {
     Plain(String),
-    Partial { pre: String, q: String, post: String },
-    Full { q: String, end: char, speaker: String, variant: u8 },
+    Partial {
+        pre: String,
+        q: String,
+        post: String,
+    },
+    Full {
+        q: String,
+        end: char,
+        speaker: String,
+        variant: u8,
+    },
 }
 
 pub const ATTRIBUTIONS: u8 = 6;
@@ -216,7 +426,11 @@ pub fn render_tokens(
                 if space {
                     out.push(' ');
                 }
-                let w = if style.us_spelling { tok.us.as_ref() } else { tok.uk.as_ref() };
+                let w = if style.us_spelling {
+                    tok.us.as_ref()
+                } else {
+                    tok.uk.as_ref()
+                };
                 let w = w.unwrap_or(&tok.text);
                 if matches!(w.as_str(), "a" | "an" | "A" | "An") {
                     article = Some(out.len());
@@ -236,7 +450,11 @@ pub fn render_tokens(
                         out.push_str(&ctx.cast[ctx.last].surname)
                     }
                     Slot::Num => {
-                        let n = if rng.chance(0.8) { rng.range(2, 99) } else { rng.range(100, 2500) };
+                        let n = if rng.chance(0.8) {
+                            rng.range(2, 99)
+                        } else {
+                            rng.range(100, 2500)
+                        };
                         out.push_str(itoa(n).as_str());
                     }
                     Slot::Year => {
@@ -302,27 +520,45 @@ fn is_wordish(model: &Model, t: u32) -> bool {
 }
 
 /// Generates one sentence, sometimes a quotation.
-pub fn sentence(model: &Model, rng: &mut Rng, ctx: &mut Ctx, style: Style, scratch: &mut Vec<u32>) -> Sent {
+pub fn sentence(
+    model: &Model,
+    rng: &mut Rng,
+    ctx: &mut Ctx,
+    style: Style,
+    scratch: &mut Vec<u32>,
+) -> Sent {
     model.sentence(rng, scratch, 7, 26);
     let n = scratch.len();
     let roll = rng.below(100);
     if roll < 18 && n >= 6 {
-        let end = if model.toks[scratch[n - 1] as usize].text == "?" { '?' } else { '.' };
+        let end = if model.toks[scratch[n - 1] as usize].text == "?" {
+            '?'
+        } else {
+            '.'
+        };
         let mut q = String::new();
         render_tokens(model, &scratch[..n - 1], style, ctx, rng, true, &mut q);
         let mut speaker = String::new();
         if rng.chance(0.65) {
             ctx.person(rng, &mut speaker);
         } else {
-            speaker.push_str(*rng.pick(ROLES));
+            speaker.push_str(rng.pick::<&str>(ROLES));
         }
-        return Sent::Full { q, end, speaker, variant: rng.below(ATTRIBUTIONS as usize) as u8 };
+        return Sent::Full {
+            q,
+            end,
+            speaker,
+            variant: rng.below(ATTRIBUTIONS as usize) as u8,
+        };
     }
     if roll < 32 && n >= 10 {
         let len = rng.range(3, 7).min(n - 4);
         let a = rng.range(2, n - 1 - len);
         let b = a + len;
-        if is_wordish(model, scratch[a]) && is_wordish(model, scratch[b - 1]) && is_wordish(model, scratch[a - 1]) {
+        if is_wordish(model, scratch[a])
+            && is_wordish(model, scratch[b - 1])
+            && is_wordish(model, scratch[a - 1])
+        {
             let (mut pre, mut q, mut post) = (String::new(), String::new(), String::new());
             render_tokens(model, &scratch[..a], style, ctx, rng, true, &mut pre);
             render_tokens(model, &scratch[a..b], style, ctx, rng, false, &mut q);
@@ -341,7 +577,11 @@ pub fn sentence(model: &Model, rng: &mut Rng, ctx: &mut Ctx, style: Style, scrat
 /// Appends `s` rendered in `style`.
 pub fn render(s: &Sent, style: Style, out: &mut String) {
     let start = out.len();
-    let (o, c) = if style.curly_quotes { ('“', '”') } else { ('"', '"') };
+    let (o, c) = if style.curly_quotes {
+        ('“', '”')
+    } else {
+        ('"', '"')
+    };
     match s {
         Sent::Plain(t) => out.push_str(t),
         Sent::Partial { pre, q, post } => {
@@ -358,7 +598,12 @@ pub fn render(s: &Sent, style: Style, out: &mut String) {
                 out.push_str(post);
             }
         }
-        Sent::Full { q, end, speaker, variant } => {
+        Sent::Full {
+            q,
+            end,
+            speaker,
+            variant,
+        } => {
             let sep = |out: &mut String| {
                 if *end == '?' {
                     out.push('?');
@@ -409,7 +654,14 @@ pub fn render(s: &Sent, style: Style, out: &mut String) {
 }
 
 /// A paragraph of 1-4 sentences (wire copy: 2-4, as agencies rarely file one-liners).
-pub fn paragraph(model: &Model, rng: &mut Rng, ctx: &mut Ctx, style: Style, scratch: &mut Vec<u32>, wire: bool) -> Vec<Sent> {
+pub fn paragraph(
+    model: &Model,
+    rng: &mut Rng,
+    ctx: &mut Ctx,
+    style: Style,
+    scratch: &mut Vec<u32>,
+    wire: bool,
+) -> Vec<Sent> {
     let n = match rng.below(100) {
         0..=29 => 1,
         30..=77 => 2,
@@ -417,7 +669,9 @@ pub fn paragraph(model: &Model, rng: &mut Rng, ctx: &mut Ctx, style: Style, scra
         _ => 4,
     };
     let n = if wire { n.max(2) } else { n };
-    (0..n).map(|_| sentence(model, rng, ctx, style, scratch)).collect()
+    (0..n)
+        .map(|_| sentence(model, rng, ctx, style, scratch))
+        .collect()
 }
 
 pub fn render_para(p: &[Sent], style: Style, out: &mut String) {
@@ -430,7 +684,13 @@ pub fn render_para(p: &[Sent], style: Style, out: &mut String) {
 }
 
 /// A headline-like phrase: a short sentence without its final stop.
-pub fn headline(model: &Model, rng: &mut Rng, ctx: &mut Ctx, style: Style, scratch: &mut Vec<u32>) -> String {
+pub fn headline(
+    model: &Model,
+    rng: &mut Rng,
+    ctx: &mut Ctx,
+    style: Style,
+    scratch: &mut Vec<u32>,
+) -> String {
     model.sentence(rng, scratch, 6, 13);
     let mut s = String::new();
     let n = scratch.len();
@@ -456,8 +716,16 @@ pub struct WirePool {
 
 impl WirePool {
     pub fn new(model: &Model, seed: u64, n: usize) -> WirePool {
-        let uk = Style { curly_quotes: true, comma_inside: false, curly_apos: false, us_spelling: false };
-        let us = Style { us_spelling: true, ..uk };
+        let uk = Style {
+            curly_quotes: true,
+            comma_inside: false,
+            curly_apos: false,
+            us_spelling: false,
+        };
+        let us = Style {
+            us_spelling: true,
+            ..uk
+        };
         let mut scratch = Vec::new();
         let stories = (0..n)
             .map(|i| {
