@@ -33,13 +33,17 @@ machine_info() {
 # measure OUTVAR RUNS cmd...   -> sets OUTVAR to "best_wall_s max_rss_kb user_s sys_s status"
 # Best (lowest) wall time over RUNS runs; peak RSS is the highest seen; status is
 # the exit code of the first failing run (0 if all passed). stdout goes to /dev/null,
-# stderr of the last run is kept in $MEASURE_ERR.
+# stderr of the last run is kept in $MEASURE_ERR. If MEASURE_PRE is set, it is eval'd
+# before each run, untimed (e.g. removing the previous run's output directory, which
+# `newsclean --force` would otherwise delete inside the timed run).
 MEASURE_ERR=/tmp/newsclean-bench-measure.err
 measure() {
     local __out=$1 runs=$2; shift 2
     local best="" rss=0 user=0 sys=0 status=0 r t0 t1 wall tv
     tv=$(mktemp)
     for ((r = 0; r < runs; r++)); do
+        if [ -n "${MEASURE_PRE:-}" ]; then eval "$MEASURE_PRE"; fi
+        sync
         t0=$(date +%s%N)
         if /usr/bin/time -v -o "$tv" "$@" >/dev/null 2>"$MEASURE_ERR"; then :; else
             status=$?

@@ -64,6 +64,7 @@ nc_flags() { # nc_flags SUBCMD -> extra flags supported among --force --quiet
 nc_threads() { "$NC" "$1" --help 2>&1 | grep -q -- '--threads'; }
 
 RESULTS=$CORPUS_DIR/results.tsv
+OUT_NOTE=""
 : >"$RESULTS"
 OUT=$CORPUS_DIR/out
 # record SIZE LABEL BYTES cmd...
@@ -94,16 +95,19 @@ for size in $SIZES; do
     for sub in clean run; do
         if nc_has "$sub"; then
             read -r -a flags <<<"$(nc_flags "$sub")"
-            rm -rf "$OUT/$sub"
+            # Start every run from an absent output directory (untimed).
+            MEASURE_PRE="rm -rf '$OUT/$sub'"
             record "$size" "newsclean $sub" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}"
+            out_bytes=$(du -sb "$OUT/$sub" 2>/dev/null | cut -f1 || echo 0)
+            OUT_NOTE+="  $size \`newsclean $sub\` wrote $(awk -v o="$out_bytes" 'BEGIN {printf "%.0f", o / 1e6}') MB (du) for $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1e6}') MB of input (default flags)."$'\n'
             if "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
-                rm -rf "$OUT/$sub"
                 record "$size" "newsclean $sub --no-text-files" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --no-text-files
             fi
             if [ "$size" = "${SIZES%% *}" ] && nc_threads "$sub" && [ "$QUICK" = 0 ]; then
-                rm -rf "$OUT/$sub"
                 record "$size" "newsclean $sub --threads 1" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --threads 1
             fi
+            MEASURE_PRE=""
+            rm -rf "$OUT/$sub"
         else
             log "  newsclean $sub: not available in this build (skipped)"
             printf '%s\tnewsclean %s\t%s\t\t\t\t\tmissing\n' "$size" "$sub" "$bytes" >>"$RESULTS"
@@ -125,6 +129,8 @@ REPORT=$(mktemp)
     echo "  \"x cat\" and \"x wc\" = wall time relative to \`cat FILE >/dev/null\` and \`wc -w FILE\`"
     echo "  (LC_ALL=C.UTF-8) on the same file. newsclean writes its output under the corpus directory."
     echo "  \"MB per CPU-s\" (bytes / user+sys seconds) is steadier than wall time when other jobs share the cores."
+    echo "  The output directory is removed before each run, outside the timing; \`sync\` runs before each run."
+    [ -n "$OUT_NOTE" ] && printf -- '- Output volume:\n%s' "$OUT_NOTE"
     echo
     echo "| corpus | command | wall s | MB/s | x cat | x wc -w | peak RSS MiB | CPU s (user+sys) | MB per CPU-s | exit |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
