@@ -42,6 +42,9 @@ pub struct Document {
     pub origin: Origin,
     /// Things a user should know about how it was read (e.g. `decoded as windows-1252`).
     pub notes: Vec<String>,
+    /// Metadata already known (a record of newsclean's own output read back in); rules fill
+    /// only what is missing.
+    pub metadata: Metadata,
 }
 
 impl Document {
@@ -72,7 +75,7 @@ pub enum SiteSource {
 }
 
 /// Metadata lifted out of the text by `lift` rules.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
     pub title: Option<String>,
     pub section: Option<String>,

@@ -2,13 +2,15 @@
 //! several outlets copied from the same wire story.
 //!
 //! The pipeline, one module per stage: [`input`] reads documents, [`site`] recognises their
-//! site, [`rules`] holds the rule files and [`clean`] applies them, [`output`] writes records,
+//! site, [`rules`] holds the rule files and [`clean`] applies them, [`dedup`] finds
+//! copied paragraphs across the batch, [`output`] writes records,
 //! [`report`] counts what happened. The CLI in `cmd/` strings them together; a program that
 //! embeds newsclean needs only [`Rules`], [`Cleaner`] and [`Document`].
 
 pub mod clean;
 pub mod cli;
 pub mod cmd;
+pub mod dedup;
 pub mod document;
 pub mod exit_codes;
 pub mod fixtures;

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Run(args) => cmd::run::run(args),
         Command::Clean(args) => cmd::clean::run(args),
+        Command::Dedup(args) => cmd::dedup::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir),
     };

@@ -5,15 +5,31 @@ use crate::util::{newsclean, root};
 use serde_json::Value;
 
 fn records(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path).expect("read records").lines().map(|l| serde_json::from_str(l).expect("valid JSON")).collect()
+    std::fs::read_to_string(path)
+        .expect("read records")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON"))
+        .collect()
 }
 
 #[test]
 fn clean_samples_writes_records_text_and_run_report() {
     let dir = crate::tempdir!();
     let samples = root().join("samples");
-    let out = newsclean(&dir.0, &["clean", samples.to_str().expect("utf-8 path"), "--out", "out"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = newsclean(
+        &dir.0,
+        &[
+            "clean",
+            samples.to_str().expect("utf-8 path"),
+            "--out",
+            "out",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let recs = records(&dir.path("out/documents.jsonl"));
     assert_eq!(recs.len(), 5);
     let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().expect("id")).collect();
@@ -21,30 +37,58 @@ fn clean_samples_writes_records_text_and_run_report() {
     sorted.sort();
     assert_eq!(ids, sorted, "input order is file name order");
     for r in &recs {
-        for key in ["id", "site", "title", "section", "published", "updated", "author", "credits", "text", "paragraphs", "removed"] {
+        for key in [
+            "id",
+            "site",
+            "title",
+            "section",
+            "published",
+            "updated",
+            "author",
+            "credits",
+            "text",
+            "paragraphs",
+            "removed",
+        ] {
             assert!(r.get(key).is_some(), "record lacks {key}");
         }
-        let text = std::fs::read_to_string(dir.path(&format!("out/text/{}.txt", r["id"].as_str().expect("id")))).expect("text file");
+        let text = std::fs::read_to_string(
+            dir.path(&format!("out/text/{}.txt", r["id"].as_str().expect("id"))),
+        )
+        .expect("text file");
         assert_eq!(text.trim_end(), r["text"].as_str().expect("text"));
     }
-    let run: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json")).expect("json");
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json"))
+            .expect("json");
     assert_eq!(run["documents_read"], 5);
     assert_eq!(run["documents_written"], 5);
     assert!(run["rule_files"].as_array().is_some_and(|a| a.len() >= 6));
     // No staging directory is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).expect("list").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0)
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
 fn existing_output_needs_force() {
     let dir = crate::tempdir!();
-    dir.write("in/a.txt", "ADVERTISEMENT\n\nA body line that stays in the output of the run.\n");
+    dir.write(
+        "in/a.txt",
+        "ADVERTISEMENT\n\nA body line that stays in the output of the run.\n",
+    );
     dir.write("out/keep.me", "old");
     let out = newsclean(&dir.0, &["clean", "in", "--out", "out"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("out: already exists (use --force to replace it)"));
-    assert!(dir.path("out/keep.me").exists(), "untouched without --force");
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("out: already exists (use --force to replace it)"));
+    assert!(
+        dir.path("out/keep.me").exists(),
+        "untouched without --force"
+    );
     let out = newsclean(&dir.0, &["clean", "in", "--out", "out", "--force"]);
     assert!(out.status.success());
     assert!(!dir.path("out/keep.me").exists() && dir.path("out/documents.jsonl").exists());
@@ -58,27 +102,60 @@ fn failures_are_located_counted_and_the_batch_goes_on() {
     let out = newsclean(&dir.0, &["clean", "in", "missing.txt", "--out", "out"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("missing.txt: no such file or directory"), "{stderr}");
-    assert!(stderr.contains("in/pages.jsonl:2: invalid JSON"), "{stderr}");
+    assert!(
+        stderr.contains("missing.txt: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in/pages.jsonl:2: invalid JSON"),
+        "{stderr}"
+    );
     assert!(stderr.contains("in/empty.txt: empty input"), "{stderr}");
     let recs = records(&dir.path("out/documents.jsonl"));
-    assert_eq!(recs.iter().map(|r| r["id"].as_str().expect("id")).collect::<Vec<_>>(), ["a", "c"]);
+    assert_eq!(
+        recs.iter()
+            .map(|r| r["id"].as_str().expect("id"))
+            .collect::<Vec<_>>(),
+        ["a", "c"]
+    );
     assert_eq!(recs[0]["site"], "scmp");
     assert_eq!(recs[0]["site_source"], "url");
-    let run: Value = serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json")).expect("json");
-    assert_eq!((run["documents_read"].as_u64(), run["documents_written"].as_u64(), run["documents_failed"].as_u64()), (Some(5), Some(2), Some(3)));
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(
+        (
+            run["documents_read"].as_u64(),
+            run["documents_written"].as_u64(),
+            run["documents_failed"].as_u64()
+        ),
+        (Some(5), Some(2), Some(3))
+    );
 }
 
 #[test]
 fn stdout_mode_streams_records() {
     let dir = crate::tempdir!();
     let sample = root().join("samples/scmp-nk-diplomat.txt");
-    let out = newsclean(&dir.0, &["clean", sample.to_str().expect("utf-8"), "--out", "-", "--quiet"]);
+    let out = newsclean(
+        &dir.0,
+        &[
+            "clean",
+            sample.to_str().expect("utf-8"),
+            "--out",
+            "-",
+            "--quiet",
+        ],
+    );
     assert!(out.status.success());
     let rec: Value = serde_json::from_slice(&out.stdout).expect("one JSON record");
     assert_eq!(rec["site"], "scmp");
     assert_eq!(rec["credits"], serde_json::json!(["AFP"]));
-    assert!(out.stderr.is_empty(), "quiet: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "quiet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -100,12 +177,19 @@ fn rules_check_reports_file_line_and_rule() {
     let out = newsclean(&dir.0, &["rules", "check", "rules"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("rules/bad.toml:7: rule \"promo\": invalid regex in `pattern`"), "{stderr}");
+    assert!(
+        stderr.contains("rules/bad.toml:7: rule \"promo\": invalid regex in `pattern`"),
+        "{stderr}"
+    );
     // Every other command refuses to start on broken rules, with the same message.
     dir.write("a.txt", "text\n");
-    let out = newsclean(&dir.0, &["clean", "a.txt", "--rules", "rules", "--out", "o"]);
+    let out = newsclean(
+        &dir.0,
+        &["clean", "a.txt", "--rules", "rules", "--out", "o"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rules/bad.toml:7: rule \"promo\": invalid regex"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("rules/bad.toml:7: rule \"promo\": invalid regex"));
     assert!(!dir.path("o").exists());
 }
 
@@ -114,5 +198,161 @@ fn shipped_rules_check_clean() {
     let dir = crate::tempdir!();
     let rules = root().join("rules");
     let out = newsclean(&dir.0, &["rules", "check", rules.to_str().expect("utf-8")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (site, input line) pairs of each syndicated or shared-quote cluster found by `run` on the samples.
+fn clusters_by_line(out: &std::path::Path) -> Vec<(String, Vec<(String, u64)>)> {
+    let recs = records(&out.join("documents.jsonl"));
+    let mut clusters: std::collections::BTreeMap<u64, (String, Vec<(String, u64)>)> =
+        Default::default();
+    for r in &recs {
+        for p in r["paragraphs"].as_array().expect("paragraphs") {
+            if let Some(c) = p["cluster"].as_u64() {
+                let entry = clusters
+                    .entry(c)
+                    .or_insert_with(|| (p["kind"].as_str().expect("kind").to_string(), vec![]));
+                entry.1.push((
+                    r["site"].as_str().expect("site").to_string(),
+                    p["line"].as_u64().expect("line"),
+                ));
+            }
+        }
+    }
+    clusters.into_values().collect()
+}
+
+#[test]
+fn run_on_samples_flags_exactly_the_seeds_pairs() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    let out = newsclean(
+        &dir.0,
+        &["run", samples.to_str().expect("utf-8"), "--out", "out"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clusters = clusters_by_line(&dir.path("out"));
+    let syndicated: Vec<&Vec<(String, u64)>> = clusters
+        .iter()
+        .filter(|(k, _)| k == "syndicated")
+        .map(|(_, m)| m)
+        .collect();
+    let pair = |a: u64, b: u64| vec![("scmp".to_string(), a), ("thelocal".to_string(), b)];
+    assert_eq!(
+        syndicated,
+        [&pair(20, 10), &pair(30, 28), &pair(32, 36)],
+        "all clusters: {clusters:?}"
+    );
+    // The Daily Beast quotes SCMP 30's JoongAng passage inside its own sentence: weaker.
+    for (kind, members) in &clusters {
+        if members.contains(&("dailybeast".to_string(), 22)) {
+            assert_eq!(kind, "shared-quote");
+        }
+    }
+    let dups = std::fs::read_to_string(dir.path("out/duplicates.jsonl")).expect("duplicates.jsonl");
+    assert!(dups
+        .lines()
+        .all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    assert!(
+        dups.contains("\"AFP\""),
+        "wire credit reported with its clusters"
+    );
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json"))
+            .expect("json");
+    assert_eq!(run["clusters"]["syndicated"], 3);
+    assert!(
+        !dir.path("out/.cleaned.jsonl").exists(),
+        "staged records are not left in the output"
+    );
+}
+
+#[test]
+fn dedup_on_clean_records_drops_later_copies() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    assert!(newsclean(
+        &dir.0,
+        &[
+            "clean",
+            samples.to_str().expect("utf-8"),
+            "--out",
+            "clean",
+            "--quiet"
+        ]
+    )
+    .status
+    .success());
+    let out = newsclean(
+        &dir.0,
+        &[
+            "dedup",
+            "clean/documents.jsonl",
+            "--out",
+            "dd",
+            "--dedup",
+            "drop",
+            "--quiet",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = records(&dir.path("dd/documents.jsonl"));
+    let local = recs
+        .iter()
+        .find(|r| r["site"] == "thelocal")
+        .expect("thelocal record");
+    let dropped: Vec<&Value> = local["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .filter(|r| r["rule"].as_str().is_some_and(|s| s.starts_with("dedup:")))
+        .collect();
+    let lines: Vec<u64> = dropped
+        .iter()
+        .map(|r| r["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(
+        lines,
+        [10, 28, 36],
+        "The Local's copies of SCMP's earlier paragraphs are dropped"
+    );
+    assert!(!local["text"]
+        .as_str()
+        .expect("text")
+        .contains("The Kim dynasty has ruled"));
+    let scmp = recs
+        .iter()
+        .find(|r| r["site"] == "scmp")
+        .expect("scmp record");
+    assert!(
+        scmp["text"]
+            .as_str()
+            .expect("text")
+            .contains("The Kim dynasty has ruled"),
+        "first occurrence kept"
+    );
+    let beast = recs
+        .iter()
+        .find(|r| r["site"] == "dailybeast")
+        .expect("beast");
+    assert!(
+        beast["removed"]
+            .as_array()
+            .expect("removed")
+            .iter()
+            .all(|r| !r["rule"].as_str().unwrap_or("").starts_with("dedup:")),
+        "a shared quote is not dropped"
+    );
 }

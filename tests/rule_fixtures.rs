@@ -8,14 +8,23 @@ use newsclean::fixtures;
 fn every_rule_file_passes_its_fixtures() {
     let problems = fixtures::check(&rules(), &root().join("rules")).expect("read fixtures");
     let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    assert!(problems.is_empty(), "rule fixture problems:\n{}", report.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "rule fixture problems:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
 fn builtin_rules_equal_rules_dir() {
     let builtin = newsclean::Rules::builtin().expect("built-in rules load");
     let dir = rules();
-    let digests = |r: &newsclean::Rules| r.files.iter().map(|f| (f.name.clone(), f.digest.clone())).collect::<Vec<_>>();
+    let digests = |r: &newsclean::Rules| {
+        r.files
+            .iter()
+            .map(|f| (f.name.clone(), f.digest.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(digests(&builtin), digests(&dir));
 }
 
@@ -30,5 +39,10 @@ fn a_fixture_mismatch_is_reported() {
     dir.write("generic/clutter.out.txt", "Not what it gives\n");
     let rules = newsclean::Rules::load(&dir.0).expect("load");
     let problems = fixtures::check(&rules, &dir.0).expect("check");
-    assert!(problems.iter().any(|p| matches!(p, fixtures::FixtureProblem::Mismatch { .. })), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| matches!(p, fixtures::FixtureProblem::Mismatch { .. })),
+        "{problems:?}"
+    );
 }

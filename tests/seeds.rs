@@ -17,16 +17,45 @@ struct Seed {
 }
 
 const SEEDS: &[Seed] = &[
-    Seed { file: "scmp-nk-diplomat.txt", keep: &[(3, 3), (5, 6), (10, 42)], except: &[28, 36], site: "scmp" },
-    Seed { file: "theblaze-nk-ambassador.txt", keep: &[(2, 2), (7, 7), (9, 9), (13, 19), (23, 27)], except: &[], site: "theblaze" },
-    Seed { file: "dailybeast-nk-ambassador.txt", keep: &[(3, 3), (7, 7), (12, 34)], except: &[18], site: "dailybeast" },
-    Seed { file: "thelocal-nk-diplomat.txt", keep: &[(6, 6), (8, 8), (10, 38)], except: &[22], site: "thelocal" },
-    Seed { file: "blog-nk-ambassador-asylum.txt", keep: &[(1, 1), (5, 13)], except: &[], site: "unknown" },
+    Seed {
+        file: "scmp-nk-diplomat.txt",
+        keep: &[(3, 3), (5, 6), (10, 42)],
+        except: &[28, 36],
+        site: "scmp",
+    },
+    Seed {
+        file: "theblaze-nk-ambassador.txt",
+        keep: &[(2, 2), (7, 7), (9, 9), (13, 19), (23, 27)],
+        except: &[],
+        site: "theblaze",
+    },
+    Seed {
+        file: "dailybeast-nk-ambassador.txt",
+        keep: &[(3, 3), (7, 7), (12, 34)],
+        except: &[18],
+        site: "dailybeast",
+    },
+    Seed {
+        file: "thelocal-nk-diplomat.txt",
+        keep: &[(6, 6), (8, 8), (10, 38)],
+        except: &[22],
+        site: "thelocal",
+    },
+    Seed {
+        file: "blog-nk-ambassador-asylum.txt",
+        keep: &[(1, 1), (5, 13)],
+        except: &[],
+        site: "unknown",
+    },
 ];
 
 fn clean(file: &str) -> (String, CleanDoc) {
-    let text = std::fs::read_to_string(crate::util::root().join("samples").join(file)).expect("sample");
-    let doc = cleaner().clean(&Document::from_text(file.trim_end_matches(".txt"), text.clone()));
+    let text =
+        std::fs::read_to_string(crate::util::root().join("samples").join(file)).expect("sample");
+    let doc = cleaner().clean(&Document::from_text(
+        file.trim_end_matches(".txt"),
+        text.clone(),
+    ));
     (text, doc)
 }
 
@@ -44,14 +73,24 @@ fn kept_and_dropped_lines_are_exactly_as_seeds_says() {
         let kept: BTreeSet<usize> = doc.paragraphs.iter().map(|p| p.line).collect();
         assert_eq!(kept, expected, "{}: kept lines", seed.file);
         for p in &doc.paragraphs {
-            assert_eq!(p.text, normalize_line(lines[p.line - 1]), "{}:{}: kept whole and unchanged", seed.file, p.line);
+            assert_eq!(
+                p.text,
+                normalize_line(lines[p.line - 1]),
+                "{}:{}: kept whole and unchanged",
+                seed.file,
+                p.line
+            );
         }
         // Every other non-blank line went, and a rule says why.
         for (i, raw) in lines.iter().enumerate() {
             let n = i + 1;
             if !expected.contains(&n) && !normalize_line(raw).is_empty() {
                 let removal = doc.removed.iter().find(|r| r.line == n);
-                assert!(removal.is_some_and(|r| !r.rule.is_empty()), "{}:{n}: dropped without a rule", seed.file);
+                assert!(
+                    removal.is_some_and(|r| !r.rule.is_empty()),
+                    "{}:{n}: dropped without a rule",
+                    seed.file
+                );
             }
         }
         assert_eq!(doc.site, seed.site, "{}: site", seed.file);
@@ -72,14 +111,32 @@ fn scmp_metadata() {
 #[test]
 fn theblaze_headline_kept_once() {
     let (_, doc) = clean("theblaze-nk-ambassador.txt");
-    let headline = "In major embarrassment to Kim Jong Un, North Korea's ambassador to Italy defects";
-    assert_eq!(doc.paragraphs.iter().filter(|p| p.text == headline).count(), 1);
+    let headline =
+        "In major embarrassment to Kim Jong Un, North Korea's ambassador to Italy defects";
+    assert_eq!(
+        doc.paragraphs.iter().filter(|p| p.text == headline).count(),
+        1
+    );
 }
 
 #[test]
 fn sections_lifted() {
-    assert_eq!(clean("dailybeast-nk-ambassador.txt").1.metadata.section.as_deref(), Some("Europe"));
-    assert_eq!(clean("thelocal-nk-diplomat.txt").1.metadata.section.as_deref(), Some("POLITICS"));
+    assert_eq!(
+        clean("dailybeast-nk-ambassador.txt")
+            .1
+            .metadata
+            .section
+            .as_deref(),
+        Some("Europe")
+    );
+    assert_eq!(
+        clean("thelocal-nk-diplomat.txt")
+            .1
+            .metadata
+            .section
+            .as_deref(),
+        Some("POLITICS")
+    );
 }
 
 #[test]

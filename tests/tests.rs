@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod dedup;
 mod golden;
 mod properties;
 mod rule_fixtures;

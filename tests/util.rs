@@ -50,14 +50,20 @@ impl TempDir {
 macro_rules! tempdir {
     () => {{
         fn f() {}
-        let name = std::any::type_name_of_val(&f).trim_end_matches("::f").replace("::", "-");
+        let name = std::any::type_name_of_val(&f)
+            .trim_end_matches("::f")
+            .replace("::", "-");
         $crate::util::TempDir::new(&name)
     }};
 }
 
 /// Runs the newsclean binary in `dir` with `args`.
 pub fn newsclean(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_newsclean")).current_dir(dir).args(args).output().expect("run newsclean")
+    Command::new(env!("CARGO_BIN_EXE_newsclean"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run newsclean")
 }
 
 /// Asserts equality of two texts, showing the first differing lines.
@@ -66,7 +72,9 @@ pub fn assert_text_eq(expected: &str, actual: &str, what: &str) {
         return;
     }
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let i = (0..e.len().max(a.len())).find(|&i| e.get(i) != a.get(i)).unwrap_or(0);
+    let i = (0..e.len().max(a.len()))
+        .find(|&i| e.get(i) != a.get(i))
+        .unwrap_or(0);
     panic!(
         "{what}: differs at line {}\n  expected: {:?}\n  actual:   {:?}",
         i + 1,

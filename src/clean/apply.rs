@@ -24,6 +24,8 @@ pub struct Work {
     pub lines: Vec<WorkLine>,
     pub metadata: Metadata,
     pub removed: Vec<Removal>,
+    /// How many times a rewrite changed a line's text.
+    pub rewrites: usize,
 }
 
 impl Work {
@@ -66,7 +68,34 @@ impl Work {
             .collect()
     }
 
-    /// Applies one rule.
+    /// Applies rules in order, again and again until a pass changes nothing, so the result is
+    /// a fixpoint: cleaning it again changes nothing. Removing a line can bring another into a
+    /// rule's window or next to a headline; only such neighbour-dependent rules are re-run,
+    /// unless a rewrite changed some line's text (then all are). `trace` hears after each rule
+    /// whether it changed anything.
+    pub fn apply_all(&mut self, rules: &[&Rule], trace: &mut dyn FnMut(&Rule, bool)) {
+        let mut everything = true;
+        for _ in 0..=self.lines.len() {
+            let (removed, rewrites) = (self.removed.len(), self.rewrites);
+            for rule in rules
+                .iter()
+                .filter(|r| everything || r.depends_on_neighbours())
+            {
+                let before = (self.removed.len(), self.rewrites, self.metadata.clone());
+                self.apply(rule);
+                trace(
+                    rule,
+                    before != (self.removed.len(), self.rewrites, self.metadata.clone()),
+                );
+            }
+            if (removed, rewrites) == (self.removed.len(), self.rewrites) {
+                break;
+            }
+            everything = self.rewrites != rewrites;
+        }
+    }
+
+    /// Applies one rule once.
     pub fn apply(&mut self, rule: &Rule) {
         let kept = self.kept();
         let in_scope = self.scope_mask(&kept, &rule.scope);
@@ -165,6 +194,7 @@ impl Work {
                         .collect();
                     self.removed.extend(cut);
                     self.lines[i].text = rewritten;
+                    self.rewrites += 1;
                 }
             }
             Action::Lift {
@@ -175,6 +205,10 @@ impl Work {
             } => {
                 let offset = timezone.as_deref().and_then(parse_offset);
                 let candidates = match line {
+                    // A positional lift claims a line only by where it stands, so it stands
+                    // down once its fields are known: otherwise cleaning a cleaned document
+                    // would take its headline for the section it already lifted.
+                    LiftLine::First if self.fields_known(pattern) => Vec::new(),
                     LiftLine::First => kept
                         .first()
                         .filter(|_| in_scope.first() == Some(&true))
@@ -229,6 +263,19 @@ impl Work {
         }
     }
 
+    /// Whether every field `pattern` captures already has a value (credits never count as known).
+    fn fields_known(&self, pattern: &regex::Regex) -> bool {
+        let m = &self.metadata;
+        pattern.capture_names().flatten().all(|name| match name {
+            "title" => m.title.is_some(),
+            "section" => m.section.is_some(),
+            "author" => m.author.is_some(),
+            "published" => m.published.is_some(),
+            "updated" => m.updated.is_some(),
+            _ => false,
+        })
+    }
+
     /// Removes every kept line from `i` to the end.
     fn cut(&mut self, kept: &[usize], i: usize, id: &str) {
         for &j in kept.iter().filter(|&&j| j >= i) {
@@ -248,7 +295,9 @@ impl Work {
                     && scope.min_words.is_none_or(|n| words >= n)
                     && scope.max_words.is_none_or(|n| words <= n)
                     && (!scope.followed_by_headline
-                        || kept.get(ordinal + 1).is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
+                        || kept
+                            .get(ordinal + 1)
+                            .is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
                 if words >= BODY_MIN_WORDS {
                     body_before += 1;
                 }

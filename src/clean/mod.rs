@@ -80,11 +80,9 @@ impl Cleaner {
     pub fn clean_traced(&self, doc: &Document, trace: &mut dyn FnMut(&Rule, bool)) -> CleanDoc {
         let (matched, files) = self.plan(doc);
         let mut work = Work::new(segment::split_lines(&doc.text));
-        for rule in files.iter().flat_map(|f| &f.rules) {
-            let before = (work.removed.len(), work.metadata.clone());
-            work.apply(rule);
-            trace(rule, before != (work.removed.len(), work.metadata.clone()));
-        }
+        work.metadata = doc.metadata.clone();
+        let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
+        work.apply_all(&rules, trace);
         work.removed.sort_by_key(|r| r.line);
         let paragraphs = work
             .lines

@@ -3,8 +3,10 @@
 
 pub mod batch;
 pub mod clean;
+pub mod dedup;
 pub mod explain;
 pub mod rules;
+pub mod run;
 
 use crate::cli::{InputArgs, RuleArgs, RunArgs};
 use crate::input::Fields;

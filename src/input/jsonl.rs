@@ -3,7 +3,7 @@
 //! the next line is still read.
 
 use super::{decode, InputError, InputErrorKind};
-use crate::document::{Document, Origin};
+use crate::document::{Document, Metadata, Origin};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -94,6 +94,28 @@ fn string_field(
     }
 }
 
+/// Metadata a record already carries (newsclean's own output read back in). Values of the
+/// wrong type are ignored: they are not the text, and the text is what must not be lost.
+fn known_metadata(value: &Value) -> Metadata {
+    let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_string);
+    Metadata {
+        title: text("title"),
+        section: text("section"),
+        published: text("published"),
+        updated: text("updated"),
+        author: text("author"),
+        credits: value
+            .get("credits")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
 /// Parses one JSONL line into a document.
 fn record(path: &Path, line: u64, bytes: &[u8], fields: &Fields) -> Result<Document, InputError> {
     let mut notes = Vec::new();
@@ -143,6 +165,7 @@ fn record(path: &Path, line: u64, bytes: &[u8], fields: &Fields) -> Result<Docum
             line: Some(line),
         },
         notes,
+        metadata: known_metadata(&value),
     })
 }
 

@@ -207,6 +207,7 @@ impl Reader {
                 line: None,
             },
             notes: decoded.note.into_iter().collect(),
+            metadata: Default::default(),
         })
     }
 

@@ -87,20 +87,27 @@ impl OutputDir {
 
     /// Appends one record to `documents.jsonl` and writes its text file.
     pub fn write(&mut self, record: &Record) -> Result<(), OutputError> {
-        let path = self.staging.join("documents.jsonl");
-        serde_json::to_writer(&mut self.documents, record).map_err(|e| OutputError::Io {
-            path: path.clone(),
+        let line = serde_json::to_vec(record).map_err(|e| OutputError::Io {
+            path: self.staging.join("documents.jsonl"),
             source: e.into(),
         })?;
+        self.write_line(&line, &record.id, &record.text)
+    }
+
+    /// Appends one serialised record (without its newline) and writes `text` to the text
+    /// file of `id`.
+    pub fn write_line(&mut self, line: &[u8], id: &str, text: &str) -> Result<(), OutputError> {
+        let path = self.staging.join("documents.jsonl");
+        self.documents.write_all(line).map_err(io_err(&path))?;
         self.documents.write_all(b"\n").map_err(io_err(&path))?;
         if let Some(dir) = &self.text_dir {
-            let name = unique_name(&mut self.names, &record.id);
+            let name = unique_name(&mut self.names, id);
             let path = dir.join(format!("{name}.txt"));
-            let mut text = record.text.clone();
+            let mut file = File::create(&path).map_err(io_err(&path))?;
+            file.write_all(text.as_bytes()).map_err(io_err(&path))?;
             if !text.is_empty() {
-                text.push('\n');
+                file.write_all(b"\n").map_err(io_err(&path))?;
             }
-            fs::write(&path, text).map_err(io_err(&path))?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The JSONL record of a cleaned document: what the next tool in a pipeline reads. Field order
 //! puts what most consumers want first.
 
-use crate::document::{CleanDoc, Removal, SiteSource};
+use crate::document::{CleanDoc, Metadata, Removal, SiteSource};
 use serde::{Deserialize, Serialize};
 
 /// A paragraph in a record, with its near-duplicate annotation when dedup ran.
@@ -29,12 +29,9 @@ pub struct ParagraphRecord {
 pub struct Record {
     pub id: String,
     pub site: String,
-    pub title: Option<String>,
-    pub section: Option<String>,
-    pub published: Option<String>,
-    pub updated: Option<String>,
-    pub author: Option<String>,
-    pub credits: Vec<String>,
+    /// title, section, published, updated, author, credits.
+    #[serde(flatten)]
+    pub metadata: Metadata,
     /// The cleaned text: paragraphs separated by one blank line.
     pub text: String,
     pub paragraphs: Vec<ParagraphRecord>,
@@ -54,16 +51,10 @@ impl Record {
     /// The record of a cleaned document read from `source`.
     pub fn new(doc: CleanDoc, source: String) -> Record {
         let text = doc.text();
-        let m = doc.metadata;
         Record {
             id: doc.id,
             site: doc.site,
-            title: m.title,
-            section: m.section,
-            published: m.published,
-            updated: m.updated,
-            author: m.author,
-            credits: m.credits,
+            metadata: doc.metadata,
             text,
             paragraphs: doc
                 .paragraphs

@@ -124,6 +124,27 @@ impl Action {
     }
 }
 
+impl Rule {
+    /// Whether the rule's effect on a line depends on other lines (its position, its
+    /// neighbours, what precedes it), so that removing some line can make it act anew. A pure
+    /// content rule (a pattern on the line alone) cannot.
+    pub fn depends_on_neighbours(&self) -> bool {
+        let s = &self.scope;
+        s.first_lines.is_some()
+            || s.after_body.is_some()
+            || s.followed_by_headline
+            || !matches!(
+                self.action,
+                Action::DropLine { .. }
+                    | Action::Rewrite { .. }
+                    | Action::Lift {
+                        line: LiftLine::Any,
+                        ..
+                    }
+            )
+    }
+}
+
 /// One compiled rule.
 #[derive(Clone, Debug)]
 pub struct Rule {

@@ -1,0 +1,503 @@
+//! The near-duplicate stage over a file of records, shared by `run` (on the records its clean
+//! pass staged) and `dedup` (on records `clean` wrote): sketch every paragraph, detect, then
+//! write the records again with each paragraph's cluster, kind and similarity, plus
+//! `duplicates.jsonl`.
+//!
+//! The texts stay on disk: the detector keeps sketches and locations, and verification reads
+//! the candidate paragraphs back by the byte offset of their record.
+
+use super::batch::{report_failure, INTERRUPTED};
+use super::clean::finish;
+use super::{init_threads, message, progress};
+use crate::cli::{DedupArgs, DedupCommandArgs, DedupMode};
+use crate::dedup::{
+    sketch, ClusterKind, DedupConfig, DedupReport, Detector, DocumentInfo, ParagraphKey,
+    ParagraphTexts,
+};
+use crate::exit_codes::Exit;
+use crate::input::{InputError, InputErrorKind};
+use crate::output::OutputDir;
+use crate::report::RunReport;
+use crate::site::{host_of, UNKNOWN};
+use crate::{document::Origin, Rules};
+use anyhow::Context;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// Records read per parallel chunk.
+const CHUNK_LINES: usize = 4096;
+
+/// The fields of a record the detector needs.
+#[derive(Deserialize)]
+struct View {
+    id: String,
+    #[serde(default)]
+    site: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    credits: Vec<String>,
+    #[serde(default)]
+    paragraphs: Option<Vec<ParagraphText>>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ParagraphText {
+    text: String,
+}
+
+impl View {
+    fn paragraphs(self) -> Vec<String> {
+        match (self.paragraphs, self.text) {
+            (Some(ps), _) => ps.into_iter().map(|p| p.text).collect(),
+            (None, Some(text)) => text
+                .split("\n\n")
+                .map(str::to_string)
+                .filter(|p| !p.trim().is_empty())
+                .collect(),
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
+/// The outlet a record counts as: its site; for an unrecognised site the URL's host; with
+/// neither, the document itself, since two pages of unknown origin are not known to share one.
+fn outlet(view: &View) -> String {
+    match view.site.as_deref() {
+        Some(site) if site != UNKNOWN && !site.is_empty() => site.to_string(),
+        _ => view
+            .url
+            .as_deref()
+            .and_then(host_of)
+            .unwrap_or_else(|| format!("{UNKNOWN}:{}", view.id)),
+    }
+}
+
+/// The detector's settings from the flags.
+pub fn config(args: &DedupArgs) -> anyhow::Result<DedupConfig> {
+    let config = DedupConfig {
+        copy_threshold: args.similarity,
+        max_hamming: args.max_hamming,
+        short_words: args.short_words,
+        ..DedupConfig::default()
+    };
+    config.validate().context("dedup settings")?;
+    Ok(config)
+}
+
+/// Reads paragraph texts back from a records file, by record offset.
+struct RecordTexts<'a> {
+    path: &'a Path,
+    /// Byte offset of each detector document's record.
+    offsets: &'a [u64],
+}
+
+impl ParagraphTexts for RecordTexts<'_> {
+    fn texts(&self, keys: &[ParagraphKey]) -> Vec<String> {
+        let mut docs: Vec<u32> = keys.iter().map(|k| k.doc).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let Ok(file) = File::open(self.path) else {
+            return Vec::new();
+        };
+        let mut reader = BufReader::new(file);
+        let mut loaded: std::collections::HashMap<u32, Vec<String>> = Default::default();
+        let mut line = Vec::new();
+        for doc in docs {
+            line.clear();
+            let Some(&offset) = self.offsets.get(doc as usize) else {
+                continue;
+            };
+            if reader.seek(SeekFrom::Start(offset)).is_err()
+                || reader.read_until(b'\n', &mut line).is_err()
+            {
+                continue;
+            }
+            if let Ok(view) = serde_json::from_slice::<View>(&line) {
+                loaded.insert(doc, view.paragraphs());
+            }
+        }
+        keys.iter()
+            .map(|k| {
+                loaded
+                    .get(&k.doc)
+                    .and_then(|ps| ps.get(k.para as usize))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+/// Lines of a file with their byte offsets and 1-based numbers, in chunks.
+struct Chunks<R: BufRead> {
+    reader: R,
+    offset: u64,
+    line: u64,
+}
+
+impl<R: BufRead> Chunks<R> {
+    fn next_chunk(&mut self) -> std::io::Result<Vec<(u64, u64, Vec<u8>)>> {
+        let mut chunk = Vec::with_capacity(CHUNK_LINES);
+        while chunk.len() < CHUNK_LINES {
+            let mut buf = Vec::new();
+            let n = self.reader.read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            self.line += 1;
+            let start = self.offset;
+            self.offset += n as u64;
+            if !buf.iter().all(u8::is_ascii_whitespace) {
+                chunk.push((start, self.line, buf));
+            }
+        }
+        Ok(chunk)
+    }
+}
+
+fn open_chunks(path: &Path) -> anyhow::Result<Chunks<BufReader<File>>> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    Ok(Chunks {
+        reader: BufReader::with_capacity(1 << 20, file),
+        offset: 0,
+        line: 0,
+    })
+}
+
+/// The outcome of the stage: the detector's report, and which input lines became documents.
+pub struct Stage {
+    pub report: DedupReport,
+    /// Input line number of each detector document, in order.
+    lines: Vec<u64>,
+}
+
+/// Pass one: sketch every record of `path` and detect. Unreadable lines are reported (and
+/// counted when `count_failures`) and skipped.
+pub fn detect(
+    path: &Path,
+    config: &DedupConfig,
+    quiet: bool,
+    run: &mut RunReport,
+    count_failures: bool,
+) -> anyhow::Result<Stage> {
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bar = progress(total, quiet, "sketch");
+    let mut detector = Detector::new(config.clone());
+    let mut offsets = Vec::new();
+    let mut lines = Vec::new();
+    let mut chunks = open_chunks(path)?;
+    loop {
+        let chunk = chunks
+            .next_chunk()
+            .with_context(|| format!("reading {}", path.display()))?;
+        if chunk.is_empty() {
+            break;
+        }
+        let sketched: Vec<_> = chunk
+            .into_par_iter()
+            .map(|(offset, line, bytes)| {
+                let parsed =
+                    serde_json::from_slice::<View>(&bytes).map_err(|e| (line, e.to_string()));
+                let out = parsed.map(|view| {
+                    let info = DocumentInfo {
+                        id: view.id.clone(),
+                        site: outlet(&view),
+                        credits: view.credits.clone(),
+                    };
+                    let sketches = view
+                        .paragraphs()
+                        .iter()
+                        .map(|p| sketch(p, config))
+                        .collect::<Vec<_>>();
+                    (info, sketches)
+                });
+                (offset, line, bytes.len(), out)
+            })
+            .collect();
+        for (offset, line, len, out) in sketched {
+            bar.inc(len as u64);
+            match out {
+                Ok((info, sketches)) => {
+                    detector.add_document(info, sketches);
+                    offsets.push(offset);
+                    lines.push(line);
+                }
+                Err((line, reason)) if count_failures => report_failure(
+                    run,
+                    &InputError {
+                        origin: Origin {
+                            path: path.to_path_buf(),
+                            line: Some(line),
+                        },
+                        kind: InputErrorKind::Json(reason),
+                    },
+                ),
+                Err((line, reason)) => anyhow::bail!(
+                    "{}:{line}: staged record unreadable: {reason}",
+                    path.display()
+                ),
+            }
+        }
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    let bar = progress(0, quiet, "dedup");
+    bar.set_message(format!(
+        "verifying candidates among {} documents",
+        offsets.len()
+    ));
+    let report = detector.finish(&RecordTexts {
+        path,
+        offsets: &offsets,
+    });
+    bar.finish_and_clear();
+    Ok(Stage { report, lines })
+}
+
+/// Adds the dedup annotation to each paragraph of a record; in drop mode removes later copies
+/// (not shared quotes, which are no copies) and records them in `removed` as `dedup:<cluster>`.
+fn annotate(record: &mut Value, doc: u32, report: &DedupReport, mode: DedupMode) {
+    let Some(paragraphs) = record.get_mut("paragraphs").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut dropped = Vec::new();
+    let mut kept = Vec::with_capacity(paragraphs.len());
+    for (i, mut p) in paragraphs.drain(..).enumerate() {
+        let ann = report.annotation(ParagraphKey {
+            doc,
+            para: i as u32,
+        });
+        if let (DedupMode::Drop, Some(a)) = (mode, ann) {
+            if !a.first && a.kind != ClusterKind::SharedQuote {
+                dropped.push(json!({"line": p["line"], "text": p["text"], "rule": format!("dedup:{}", a.cluster)}));
+                continue;
+            }
+        }
+        if let Some(obj) = p.as_object_mut() {
+            obj.insert(
+                "cluster".into(),
+                ann.map_or(Value::Null, |a| json!(a.cluster)),
+            );
+            obj.insert("kind".into(), ann.map_or(Value::Null, |a| json!(a.kind)));
+            obj.insert(
+                "similarity".into(),
+                ann.map_or(Value::Null, |a| {
+                    json!((a.similarity * 1000.0).round() / 1000.0)
+                }),
+            );
+        }
+        kept.push(p);
+    }
+    *paragraphs = kept;
+    if dropped.is_empty() {
+        return;
+    }
+    let text = paragraphs
+        .iter()
+        .filter_map(|p| p["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    record["text"] = Value::String(text);
+    if let Some(removed) = record.get_mut("removed").and_then(Value::as_array_mut) {
+        removed.extend(dropped);
+        removed.sort_by_key(|r| r["line"].as_u64().unwrap_or(0));
+    } else {
+        record["removed"] = Value::Array(dropped);
+    }
+}
+
+/// A record annotated in parallel, ready to be written in order.
+struct Annotated {
+    line: Vec<u8>,
+    id: String,
+    text: String,
+    input_len: usize,
+}
+
+/// Pass two: write every detected record of `path`, annotated, into `dir`.
+pub fn write_annotated(
+    path: &Path,
+    stage: &Stage,
+    mode: DedupMode,
+    dir: &mut OutputDir,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bar = progress(total, quiet, "write");
+    let mut chunks = open_chunks(path)?;
+    let mut next = 0usize;
+    loop {
+        let chunk = chunks
+            .next_chunk()
+            .with_context(|| format!("reading {}", path.display()))?;
+        if chunk.is_empty() {
+            break;
+        }
+        let jobs: Vec<(u32, Vec<u8>)> = chunk
+            .into_iter()
+            .filter_map(|(_, line, bytes)| {
+                (stage.lines.get(next) == Some(&line)).then(|| {
+                    next += 1;
+                    ((next - 1) as u32, bytes)
+                })
+            })
+            .collect();
+        let written: Vec<anyhow::Result<Annotated>> = jobs
+            .into_par_iter()
+            .map(|(doc, bytes)| {
+                let mut record: Value = serde_json::from_slice(&bytes)?;
+                annotate(&mut record, doc, &stage.report, mode);
+                let id = record["id"].as_str().unwrap_or_default().to_string();
+                let text = record["text"].as_str().unwrap_or_default().to_string();
+                Ok(Annotated {
+                    line: serde_json::to_vec(&record)?,
+                    id,
+                    text,
+                    input_len: bytes.len(),
+                })
+            })
+            .collect();
+        for item in written {
+            let a = item?;
+            dir.write_line(&a.line, &a.id, &a.text)?;
+            bar.inc(a.input_len as u64);
+        }
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Writes `duplicates.jsonl`: one line per paragraph cluster, then one per document cluster,
+/// each with a `level` field.
+pub fn write_duplicates(dir: &OutputDir, report: &DedupReport) -> anyhow::Result<()> {
+    let mut out = dir.create_file("duplicates.jsonl")?;
+    for cluster in &report.clusters {
+        let mut v = serde_json::to_value(cluster)?;
+        v["level"] = json!("paragraph");
+        serde_json::to_writer(&mut out, &v)?;
+        out.write_all(b"\n")?;
+    }
+    for cluster in &report.document_clusters {
+        let mut v = serde_json::to_value(cluster)?;
+        v["level"] = json!("document");
+        serde_json::to_writer(&mut out, &v)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Counts clusters by kind into the run report.
+pub fn count_clusters(run: &mut RunReport, report: &DedupReport) {
+    for c in &report.clusters {
+        *run.clusters.entry(c.kind.as_str().to_string()).or_default() += 1;
+    }
+    if !report.document_clusters.is_empty() {
+        *run.clusters.entry("document".to_string()).or_default() +=
+            report.document_clusters.len() as u64;
+    }
+}
+
+/// `newsclean dedup RECORDS.jsonl --out DIR`.
+pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
+    let started = Instant::now();
+    init_threads(&args.run)?;
+    let config = config(&args.dedup)?;
+    let mut run = RunReport::new(&Rules::default());
+    let input: PathBuf = args.input.clone();
+    let mut peek = [0u8; 2];
+    if File::open(&input)
+        .and_then(|mut f| f.read(&mut peek))
+        .is_ok_and(|n| n == 2 && crate::input::decode::is_gzip(&peek))
+    {
+        anyhow::bail!(
+            "{}: gzip-compressed records: decompress first (dedup reads records twice)",
+            input.display()
+        );
+    }
+    super::batch::install_interrupt_handler();
+    let mut dir = OutputDir::create(
+        &args.output.out,
+        args.output.force,
+        !args.output.no_text_files,
+    )?;
+    let stage = match detect(&input, &config, args.run.quiet, &mut run, true) {
+        Ok(stage) => stage,
+        Err(e) => {
+            dir.abandon();
+            return Err(e);
+        }
+    };
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        dir.abandon();
+        return finish(
+            &mut run,
+            super::batch::Outcome::Interrupted,
+            started,
+            args.run.quiet,
+            &args.output.out,
+        );
+    }
+    run.documents_read += stage.lines.len() as u64;
+    run.documents_written += stage.lines.len() as u64;
+    run.bytes_read = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0);
+    let result = write_annotated(&input, &stage, args.dedup.dedup, &mut dir, args.run.quiet)
+        .and_then(|()| write_duplicates(&dir, &stage.report));
+    if let Err(e) = result {
+        dir.abandon();
+        return Err(e);
+    }
+    count_clusters(&mut run, &stage.report);
+    run.seconds = started.elapsed().as_secs_f64();
+    dir.write_file("run.json", &serde_json::to_vec_pretty(&run)?)?;
+    dir.commit()
+        .with_context(|| format!("writing {}", args.output.out.display()))?;
+    if !args.run.quiet {
+        message(stage.report.summary().trim_end());
+    }
+    finish(
+        &mut run,
+        super::batch::Outcome::Finished,
+        started,
+        args.run.quiet,
+        &args.output.out,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlets() {
+        let view = |site: Option<&str>, url: Option<&str>| View {
+            id: "d".into(),
+            site: site.map(str::to_string),
+            url: url.map(str::to_string),
+            credits: vec![],
+            paragraphs: None,
+            text: Some("a\n\nb".into()),
+        };
+        assert_eq!(outlet(&view(Some("scmp"), None)), "scmp");
+        assert_eq!(
+            outlet(&view(
+                Some("unknown"),
+                Some("https://www.blog.example.org/x")
+            )),
+            "blog.example.org"
+        );
+        assert_eq!(outlet(&view(Some("unknown"), None)), "unknown:d");
+        assert_eq!(view(None, None).paragraphs(), ["a", "b"]);
+    }
+}

@@ -1,0 +1,515 @@
+//! Comparison-only normalisation of a paragraph into words.
+//!
+//! Two outlets that run the same wire paragraph rarely print the same bytes: one uses curly
+//! quotes and the other straight ones, one writes `Yong-ho` and the other `Yong Ho`, a British
+//! desk writes `agonising` where an American one writes `agonizing`. None of that is an edit
+//! of the text, so every fingerprint, anchor and verification in [`crate::dedup`] works on the
+//! words this module produces, never on the raw text. The output is used for comparison only
+//! and is never shown to anyone, which is why it may be lossy (`north’s` becomes `norths`,
+//! `colour` becomes `color`, `filled` and `filed` could in principle meet).
+//!
+//! What it does, in order, per character:
+//! - letters and digits are lower-cased (Unicode) and a few common Latin accents are dropped
+//!   (`é` → `e`), because desks strip accents from names inconsistently;
+//! - an apostrophe (`'` `’` `ʼ`) between two letters joins them (`don’t` → `dont`);
+//! - `.` or `,` between two digits joins them (`1,000` → `1000`), and `.` after a single
+//!   letter joins (`U.S.` → `us`), so number and abbreviation styles meet;
+//! - every other character (spaces, NBSP, hyphens and dashes of all kinds, punctuation,
+//!   symbols) separates words: `Yong-ho` and `Yong Ho` both give `yong ho`;
+//! - each finished word goes through [`fold_spelling`] (British → American) and `per cent`
+//!   becomes `percent`.
+//!
+//! It also records, per word, whether the word stands inside a quotation (double quotes of any
+//! style, or a balanced pair of single quotes). [`crate::dedup::verify`] uses that to tell a
+//! copied paragraph from two different sentences that quote the same passage.
+
+/// One normalised word: its byte range inside [`Normalized::text`] and whether it was quoted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordSpan {
+    /// Byte offset of the word's first byte in [`Normalized::text`].
+    pub start: u32,
+    /// Byte offset one past the word's last byte.
+    pub end: u32,
+    /// Whether the word stands between quotation marks in the original paragraph.
+    pub quoted: bool,
+    /// Whether the word opens a sentence (first word, or first after `.`, `!` or `?`;
+    /// a dot after a one-letter segment, as in `U.S.`, does not end a sentence).
+    pub sentence_start: bool,
+}
+
+/// The normalised words of one paragraph.
+///
+/// The words are stored in one buffer separated by single spaces, so that any run of
+/// consecutive words (a word n-gram) is a contiguous `&str` slice: fingerprints and anchors
+/// hash those slices without allocating.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    text: String,
+    words: Vec<WordSpan>,
+}
+
+impl Normalized {
+    /// The normalised words joined by single spaces.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether the paragraph has no word at all.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Word spans, in order.
+    pub fn spans(&self) -> &[WordSpan] {
+        &self.words
+    }
+
+    /// The `index`-th word.
+    pub fn word(&self, index: usize) -> &str {
+        let span = self.words[index];
+        &self.text[span.start as usize..span.end as usize]
+    }
+
+    /// The words, in order.
+    pub fn words(&self) -> impl Iterator<Item = &str> + '_ {
+        self.words
+            .iter()
+            .map(|span| &self.text[span.start as usize..span.end as usize])
+    }
+
+    /// The `n` words starting at word `first`, as one slice with single spaces between them.
+    pub fn ngram(&self, first: usize, n: usize) -> &str {
+        let start = self.words[first].start as usize;
+        let end = self.words[first + n - 1].end as usize;
+        &self.text[start..end]
+    }
+
+    /// All word n-grams in order (none when there are fewer than `n` words).
+    pub fn ngrams(&self, n: usize) -> impl Iterator<Item = &str> + '_ {
+        let count = if n == 0 {
+            0
+        } else {
+            (self.words.len() + 1).saturating_sub(n)
+        };
+        (0..count).map(move |first| self.ngram(first, n))
+    }
+
+    /// Whether word `index` stands inside a quotation.
+    pub fn is_quoted(&self, index: usize) -> bool {
+        self.words[index].quoted
+    }
+
+    /// Whether word `index` opens a sentence.
+    pub fn starts_sentence(&self, index: usize) -> bool {
+        self.words[index].sentence_start
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.words.clear();
+    }
+}
+
+/// Normalises `text` into a fresh [`Normalized`].
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = Normalized::default();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// Normalises `text` into `out`, reusing its buffers (sketching millions of paragraphs per
+/// thread should not allocate per paragraph).
+pub fn normalize_into(text: &str, out: &mut Normalized) {
+    out.clear();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let single_closers = single_quote_closers(&chars);
+    let mut double_open = false;
+    let mut single_open = false;
+    // Byte offset in out.text where the current word started, if a word is open.
+    let mut word_start: Option<usize> = None;
+    let mut word_quoted = false;
+    let mut word_sentence_start = false;
+    let mut sentence_pending = true;
+    // Letters since the word started or since the last joining `.`: `U.S.` joins only
+    // after one-letter segments.
+    let mut segment_letters = 0usize;
+
+    let prev_char = |i: usize| if i == 0 { None } else { Some(chars[i - 1].1) };
+    let next_char = |i: usize| chars.get(i + 1).map(|&(_, c)| c);
+
+    for (i, &(byte, c)) in chars.iter().enumerate() {
+        if c.is_alphanumeric() {
+            if word_start.is_none() {
+                if !out.text.is_empty() {
+                    out.text.push(' ');
+                }
+                word_start = Some(out.text.len());
+                word_quoted = double_open || single_open;
+                word_sentence_start = sentence_pending;
+                sentence_pending = false;
+                segment_letters = 0;
+            }
+            push_folded(c, &mut out.text);
+            segment_letters += 1;
+            continue;
+        }
+        let prev_alnum = prev_char(i).is_some_and(char::is_alphanumeric);
+        let next_alnum = next_char(i).is_some_and(char::is_alphanumeric);
+        match c {
+            '\'' | '’' | 'ʼ' | '‘' if prev_alnum && next_alnum => {
+                // Apostrophe inside a word: join.
+                continue;
+            }
+            '.' | ',' if prev_alnum && next_alnum => {
+                let prev_digit = prev_char(i).is_some_and(|p| p.is_ascii_digit());
+                let next_digit = next_char(i).is_some_and(|n| n.is_ascii_digit());
+                if prev_digit && next_digit {
+                    continue;
+                }
+                if c == '.' && segment_letters == 1 {
+                    segment_letters = 0;
+                    continue;
+                }
+            }
+            '"' => double_open = !double_open,
+            '“' | '„' | '«' | '‟' => double_open = true,
+            '”' | '»' => double_open = false,
+            '‘' | '\'' if !prev_alnum && next_alnum && !single_open => {
+                if single_closers.iter().any(|&closer| closer > byte) {
+                    single_open = true;
+                }
+            }
+            '’' | '\'' if prev_alnum && !next_alnum && single_open => single_open = false,
+            '.' if segment_letters == 1 && prev_alnum => {}
+            '.' | '!' | '?' => sentence_pending = true,
+            _ => {}
+        }
+        // Anything else separates words.
+        if let Some(start) = word_start.take() {
+            finish_word(out, start, word_quoted, word_sentence_start);
+        }
+    }
+    if let Some(start) = word_start.take() {
+        finish_word(out, start, word_quoted, word_sentence_start);
+    }
+}
+
+/// Byte offsets of characters that can close a single-quoted passage: `’` or `'` after a
+/// letter or punctuation and not followed by a letter. An opening `‘` only opens a quotation
+/// when such a closer follows, so a stray apostrophe (`’90s`) does not mark the rest of the
+/// paragraph as quoted.
+fn single_quote_closers(chars: &[(usize, char)]) -> Vec<usize> {
+    let mut closers = Vec::new();
+    for (i, &(byte, c)) in chars.iter().enumerate() {
+        if c != '’' && c != '\'' {
+            continue;
+        }
+        let prev_ok = i > 0 && !chars[i - 1].1.is_whitespace();
+        let next_alnum = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        if prev_ok && !next_alnum {
+            closers.push(byte);
+        }
+    }
+    closers
+}
+
+fn finish_word(out: &mut Normalized, start: usize, quoted: bool, sentence_start: bool) {
+    fold_spelling_at(&mut out.text, start);
+    // `per cent` → `percent`.
+    if &out.text[start..] == "cent" {
+        if let Some(previous) = out.words.last() {
+            if &out.text[previous.start as usize..previous.end as usize] == "per"
+                && previous.end as usize + 1 == start
+            {
+                let merged = *previous;
+                out.words.pop();
+                out.text.truncate(merged.start as usize);
+                out.text.push_str("percent");
+                out.words.push(WordSpan {
+                    end: out.text.len() as u32,
+                    ..merged
+                });
+                return;
+            }
+        }
+    }
+    out.words.push(WordSpan {
+        start: start as u32,
+        end: out.text.len() as u32,
+        quoted,
+        sentence_start,
+    });
+}
+
+/// Pushes the lower-case, accent-stripped form of `c`.
+fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+        'ç' | 'Ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ñ' | 'Ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ý' | 'ÿ' | 'Ý' => 'y',
+        _ => {
+            out.extend(c.to_lowercase());
+            return;
+        }
+    };
+    out.push(folded);
+}
+
+/// British spellings whose American form no suffix rule of [`fold_spelling`] reaches.
+const SPELLING_TABLE: &[(&str, &str)] = &[
+    ("aluminium", "aluminum"),
+    ("amongst", "among"),
+    ("cheque", "check"),
+    ("cheques", "checks"),
+    ("defence", "defense"),
+    ("enrolment", "enrollment"),
+    ("fulfil", "fulfill"),
+    ("grey", "gray"),
+    ("jewellery", "jewelry"),
+    ("judgement", "judgment"),
+    ("fibre", "fiber"),
+    ("fibres", "fibers"),
+    ("kerb", "curb"),
+    ("litre", "liter"),
+    ("litres", "liters"),
+    ("metre", "meter"),
+    ("metres", "meters"),
+    ("licence", "license"),
+    ("manoeuvre", "maneuver"),
+    ("mould", "mold"),
+    ("odour", "odor"),
+    ("offence", "offense"),
+    ("plough", "plow"),
+    ("pretence", "pretense"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("skilful", "skillful"),
+    ("sceptical", "skeptical"),
+    ("storey", "story"),
+    ("tyre", "tire"),
+    ("tyres", "tires"),
+    ("whilst", "while"),
+];
+
+/// Suffix rewrites British → American, longest suffix first within each family. A rule only
+/// fires when at least `MIN_STEM` letters precede the suffix, which keeps `our`, `four`,
+/// `hour`, `rise`, `wise` and `called` out of it.
+const SUFFIX_RULES: &[(&str, &str)] = &[
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yses", "yzes"),
+    ("yse", "yze"),
+    ("ourable", "orable"),
+    ("ourites", "orites"),
+    ("ourite", "orite"),
+    ("ouring", "oring"),
+    ("oured", "ored"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("bres", "bers"),
+    ("bre", "ber"),
+    ("ogues", "ogs"),
+    ("ogue", "og"),
+    ("elled", "eled"),
+    ("elling", "eling"),
+    ("eller", "eler"),
+    ("ellers", "elers"),
+    ("alled", "aled"),
+    ("alling", "aling"),
+];
+
+/// Letters that must precede a suffix for [`SUFFIX_RULES`] to apply.
+const MIN_STEM: usize = 3;
+
+/// Folds a British spelling to its American form (`agonising` → `agonizing`, `favour` →
+/// `favor`, `centre` → `center`, `travelled` → `traveled`, `defence` → `defense`).
+///
+/// Applied to both sides of every comparison, so over-folding is harmless (`promise` becomes
+/// `promize` everywhere); what matters is that the two spellings of one word meet.
+pub fn fold_spelling(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(&(_, american)) = SPELLING_TABLE.iter().find(|(british, _)| *british == word) {
+        return std::borrow::Cow::Borrowed(american);
+    }
+    if word.len() > MIN_STEM + 2 && word.is_ascii() {
+        for &(british, american) in SUFFIX_RULES {
+            if word.len() >= british.len() + MIN_STEM && word.ends_with(british) {
+                let stem = &word[..word.len() - british.len()];
+                return std::borrow::Cow::Owned(format!("{stem}{american}"));
+            }
+        }
+    }
+    std::borrow::Cow::Borrowed(word)
+}
+
+/// Applies [`fold_spelling`] to the word that starts at `start` and runs to the end of `text`.
+fn fold_spelling_at(text: &mut String, start: usize) {
+    let word = &text[start..];
+    let folded = fold_spelling(word);
+    if folded == word {
+        return;
+    }
+    let folded = folded.into_owned();
+    text.truncate(start);
+    text.push_str(&folded);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        normalize(text).words().map(str::to_owned).collect()
+    }
+
+    fn quoted(text: &str) -> Vec<(String, bool)> {
+        let normalized = normalize(text);
+        (0..normalized.len())
+            .map(|i| (normalized.word(i).to_owned(), normalized.is_quoted(i)))
+            .collect()
+    }
+
+    #[test]
+    fn case_quotes_and_apostrophes_meet() {
+        assert_eq!(
+            words("the North’s regime”, the JoongAng"),
+            words("the North's regime\", the Joongang")
+        );
+        assert_eq!(words("Don’t"), vec!["dont"]);
+    }
+
+    #[test]
+    fn hyphenated_and_spaced_names_meet() {
+        assert_eq!(words("Thae Yong-ho"), words("Thae Yong Ho"));
+        assert_eq!(words("Jo Song-gil"), vec!["jo", "song", "gil"]);
+        assert_eq!(words("son-in-law"), vec!["son", "in", "law"]);
+    }
+
+    #[test]
+    fn dashes_nbsp_and_punctuation_separate() {
+        assert_eq!(
+            words("Pyongyang – a rare\u{a0}privilege—granted…"),
+            vec!["pyongyang", "a", "rare", "privilege", "granted"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_abbreviations_meet() {
+        assert_eq!(words("1,000 people"), words("1000 people"));
+        assert_eq!(words("the U.S. said"), words("the US said"));
+        assert_eq!(words("3.5 per cent"), vec!["35", "percent"]);
+        assert_eq!(words("ended.Trump"), vec!["ended", "trump"]);
+    }
+
+    #[test]
+    fn british_and_american_spellings_meet() {
+        for (british, american) in [
+            ("agonising", "agonizing"),
+            ("criticised", "criticized"),
+            ("favourable", "favorable"),
+            ("colour", "color"),
+            ("centre", "center"),
+            ("travelled", "traveled"),
+            ("labelled", "labeled"),
+            ("metres", "meters"),
+            ("defence", "defense"),
+            ("analysed", "analyzed"),
+            ("catalogue", "catalog"),
+            ("organisation", "organization"),
+        ] {
+            assert_eq!(words(british), words(american), "{british}");
+        }
+        // Short stems are left alone.
+        for word in ["our", "four", "hour", "rise", "wise", "called", "killed"] {
+            assert_eq!(words(word), vec![word]);
+        }
+    }
+
+    #[test]
+    fn accents_are_dropped() {
+        assert_eq!(words("Piñera café"), words("Pinera cafe"));
+    }
+
+    #[test]
+    fn quoted_words_are_marked_in_every_quote_style() {
+        let expected = vec![
+            ("jo".to_owned(), false),
+            ("is".to_owned(), false),
+            ("known".to_owned(), true),
+            ("to".to_owned(), true),
+            ("be".to_owned(), true),
+            ("he".to_owned(), false),
+            ("said".to_owned(), false),
+        ];
+        assert_eq!(quoted("Jo is “known to be”, he said."), expected);
+        assert_eq!(quoted("Jo is \"known to be\", he said."), expected);
+        assert_eq!(quoted("Jo is ‘known to be’, he said."), expected);
+        assert_eq!(quoted("Jo is 'known to be', he said."), expected);
+    }
+
+    #[test]
+    fn sentence_starts_are_marked() {
+        let normalized = normalize("Jo fled. “He is safe,” they said! In the U.S. too? Yes");
+        let starts: Vec<&str> = (0..normalized.len())
+            .filter(|&i| normalized.starts_sentence(i))
+            .map(|i| normalized.word(i))
+            .collect();
+        assert_eq!(starts, vec!["jo", "he", "in", "yes"]);
+    }
+
+    #[test]
+    fn stray_single_quote_does_not_open_a_quotation() {
+        let result = quoted("In the ’90s the North’s envoys left");
+        assert!(result.iter().all(|(_, quoted)| !quoted), "{result:?}");
+    }
+
+    #[test]
+    fn unclosed_double_quote_runs_to_the_end() {
+        // Multi-paragraph quotes open without closing.
+        let result = quoted("He said: “We will stay");
+        assert_eq!(
+            result.iter().map(|(_, q)| *q).collect::<Vec<_>>(),
+            vec![false, false, true, true, true]
+        );
+    }
+
+    #[test]
+    fn ngrams_are_contiguous_slices() {
+        let normalized = normalize("Italian authorities were “agonising”");
+        let trigrams: Vec<&str> = normalized.ngrams(3).collect();
+        assert_eq!(
+            trigrams,
+            vec!["italian authorities were", "authorities were agonizing"]
+        );
+        assert_eq!(normalized.ngrams(5).count(), 0);
+    }
+
+    #[test]
+    fn empty_and_symbol_only_text_gives_no_word() {
+        assert!(normalize("").is_empty());
+        assert!(normalize(" — … ”").is_empty());
+    }
+}
