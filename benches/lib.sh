@@ -31,36 +31,46 @@ machine_info() {
 }
 
 # measure OUTVAR RUNS cmd...   -> sets OUTVAR to "best_wall_s max_rss_kb user_s sys_s status"
-# Best (lowest) wall time over RUNS runs; peak RSS is the highest seen; status is
-# the exit code of the first failing run (0 if all passed). stdout goes to /dev/null,
+# Best (lowest) wall time over the successful runs; peak RSS is the highest seen;
+# a failing run ends the series, and is reported (with its exit code) only if no
+# run succeeded. stdout goes to /dev/null,
 # stderr of the last run is kept in $MEASURE_ERR. If MEASURE_PRE is set, it is eval'd
 # before each run, untimed (e.g. removing the previous run's output directory, which
-# `newsclean --force` would otherwise delete inside the timed run).
+# `newsclean --force` would otherwise delete inside the timed run). If MEASURE_TIMEOUT is
+# set (seconds), a run is stopped after that long and its status is 124.
 MEASURE_ERR=/tmp/newsclean-bench-measure.err
 measure() {
     local __out=$1 runs=$2; shift 2
-    local best="" rss=0 user=0 sys=0 status=0 r t0 t1 wall tv
+    local best="" rss=0 user=0 sys=0 status="" r t0 t1 wall tv rc
+    local fail_wall="" fail_user=0 fail_sys=0 fail_status=0
     tv=$(mktemp)
     for ((r = 0; r < runs; r++)); do
         if [ -n "${MEASURE_PRE:-}" ]; then eval "$MEASURE_PRE"; fi
         sync
         t0=$(date +%s%N)
-        if /usr/bin/time -v -o "$tv" "$@" >/dev/null 2>"$MEASURE_ERR"; then :; else
-            status=$?
-        fi
+        rc=0
+        /usr/bin/time -v -o "$tv" ${MEASURE_TIMEOUT:+timeout --signal=TERM --kill-after=30 "$MEASURE_TIMEOUT"} "$@" \
+            >/dev/null 2>"$MEASURE_ERR" || rc=$?
         t1=$(date +%s%N)
         wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
         local this_rss this_user this_sys
         this_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
         this_user=$(awk -F': ' '/User time/ {print $2}' "$tv")
         this_sys=$(awk -F': ' '/System time/ {print $2}' "$tv")
-        if [ -z "$best" ] || awk -v w="$wall" -v b="$best" 'BEGIN {exit !(w < b)}'; then
-            best=$wall; user=$this_user; sys=$this_sys
-        fi
         [ "${this_rss:-0}" -gt "$rss" ] && rss=${this_rss:-0}
-        [ "$status" -ne 0 ] && break
+        if [ "$rc" -ne 0 ]; then
+            # A failed or stopped run: kept only if no run succeeds; no further runs.
+            fail_wall=$wall; fail_user=$this_user; fail_sys=$this_sys; fail_status=$rc
+            break
+        fi
+        if [ -z "$best" ] || awk -v w="$wall" -v b="$best" 'BEGIN {exit !(w < b)}'; then
+            best=$wall; user=$this_user; sys=$this_sys; status=0
+        fi
     done
     rm -f "$tv"
+    if [ -z "$best" ]; then
+        best=$fail_wall; user=$fail_user; sys=$fail_sys; status=$fail_status
+    fi
     printf -v "$__out" '%s %s %s %s %s' "$best" "$rss" "$user" "$sys" "$status"
 }
 

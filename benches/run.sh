@@ -10,6 +10,9 @@
 #   --quick            20M corpus, 2 runs, peer subset 2M; writes $CORPUS_DIR/quick.md, not the doc
 #   --sizes "A B"      corpus sizes (SI units: 20M, 100M, 1G); default "100M 1G"
 #   --runs N           runs per measurement, best wall time kept (default 3)
+#   --runs-last N      runs per measurement on the largest size (default: --runs)
+#   --timeout S        stop a newsclean run after S seconds and report it as a timeout
+#                      (default 900; the time shown is then a lower bound)
 #   --seed S           corpus seed (default 42)
 #   --format F         jsonl (default) or txt (directory tree of .txt files)
 #   --corpus-dir D     where corpora and outputs go (default $NEWSCLEAN_CORPUS_DIR or /work/corpus);
@@ -20,13 +23,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT=$(bench_root)
 
-SIZES="100M 1G"; RUNS=3; SEED=42; FORMAT=jsonl; PEERS=1; WRITE_DOC=1; QUICK=0
+SIZES="100M 1G"; RUNS=3; RUNS_LAST=""; TIMEOUT=900; SEED=42; FORMAT=jsonl; PEERS=1; WRITE_DOC=1; QUICK=0
 CORPUS_DIR=${NEWSCLEAN_CORPUS_DIR:-/work/corpus}
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) QUICK=1; SIZES=20M; RUNS=2; WRITE_DOC=0 ;;
         --sizes) SIZES=$2; shift ;;
         --runs) RUNS=$2; shift ;;
+        --runs-last) RUNS_LAST=$2; shift ;;
+        --timeout) TIMEOUT=$2; shift ;;
         --seed) SEED=$2; shift ;;
         --format) FORMAT=$2; shift ;;
         --corpus-dir) CORPUS_DIR=$2; shift ;;
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 case $FORMAT in jsonl|txt) ;; *) die "--format must be jsonl or txt" ;; esac
+RUNS_LAST=${RUNS_LAST:-$RUNS}
 case $(realpath -m "$CORPUS_DIR")/ in "$ROOT"/*) die "--corpus-dir must be outside the repository" ;; esac
 mkdir -p "$CORPUS_DIR"
 CORPUS_DIR=$(realpath "$CORPUS_DIR")
@@ -72,17 +78,21 @@ record() {
     local size=$1 label=$2 bytes=$3; shift 3
     log "  $label"
     local m
-    measure m "$RUNS" "$@"
+    MEASURE_TIMEOUT=$TIMEOUT measure m "$SIZE_RUNS" "$@"
     read -r wall rss user sys status <<<"$m"
-    if [ "$status" != 0 ]; then log "  $label exited $status: $(tail -3 "$MEASURE_ERR" | tr '\n' ' ')"; fi
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        log "  $label stopped after the ${TIMEOUT}s timeout"; status=timeout
+    elif [ "$status" != 0 ]; then log "  $label exited $status: $(tail -3 "$MEASURE_ERR" | tr '\n' ' ')"; fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$label" "$bytes" "$wall" "$rss" "$user" "$sys" "$status" >>"$RESULTS"
 }
 
 for size in $SIZES; do
+    SIZE_RUNS=$RUNS
+    [ "$size" = "${SIZES##* }" ] && SIZE_RUNS=$RUNS_LAST
     ensure_corpus "$size" "$FORMAT" "$SEED"
     path=$CORPUS_PATH
     bytes=$(du -sb "$path" | cut -f1)
-    log "timing on $path ($bytes bytes, best of $RUNS)"
+    log "timing on $path ($bytes bytes, best of $SIZE_RUNS)"
     if [ "$FORMAT" = jsonl ]; then
         cat "$path" >/dev/null # warm the page cache
         record "$size" "cat" "$bytes" cat "$path"
@@ -100,10 +110,11 @@ for size in $SIZES; do
             record "$size" "newsclean $sub" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}"
             out_bytes=$(du -sb "$OUT/$sub" 2>/dev/null | cut -f1 || echo 0)
             OUT_NOTE+="  $size \`newsclean $sub\` wrote $(awk -v o="$out_bytes" 'BEGIN {printf "%.0f", o / 1e6}') MB (du) for $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1e6}') MB of input (default flags)."$'\n'
-            if "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
+            first=0; [ "$size" = "${SIZES%% *}" ] && first=1
+            if [ "$first" = 1 ] && "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
                 record "$size" "newsclean $sub --no-text-files" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --no-text-files
             fi
-            if [ "$size" = "${SIZES%% *}" ] && nc_threads "$sub" && [ "$QUICK" = 0 ]; then
+            if [ "$first" = 1 ] && [ "$sub" = clean ] && nc_threads "$sub" && [ "$QUICK" = 0 ]; then
                 record "$size" "newsclean $sub --threads 1" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --threads 1
             fi
             MEASURE_PRE=""
@@ -124,12 +135,15 @@ REPORT=$(mktemp)
     machine_info
     echo "- Corpus: \`gen_corpus --seed $SEED --format $FORMAT --syndicated 0.1\` (defaults), sizes $SIZES;"
     for size in $SIZES; do echo "  $size ${GEN_NOTE[$size]:-}"; done
-    echo "- Each figure is the best wall time of $RUNS runs with a warm page cache; peak RSS is the"
+    echo "- Each figure is the best wall time of $RUNS run(s) ($RUNS_LAST on ${SIZES##* }) with a warm page cache; peak RSS is the"
     echo "  highest of those runs (\`/usr/bin/time -v\`); MB/s = corpus bytes / wall seconds / 10^6;"
     echo "  \"x cat\" and \"x wc\" = wall time relative to \`cat FILE >/dev/null\` and \`wc -w FILE\`"
     echo "  (LC_ALL=C.UTF-8) on the same file. newsclean writes its output under the corpus directory."
     echo "  \"MB per CPU-s\" (bytes / user+sys seconds) is steadier than wall time when other jobs share the cores."
     echo "  The output directory is removed before each run, outside the timing; \`sync\` runs before each run."
+    echo "  A run still going after ${TIMEOUT}s is stopped: its row says \"timeout\", its wall time is a lower"
+    echo "  bound, its MB/s an upper bound, and its peak RSS the peak until then."
+    echo "  Extra rows (\`--no-text-files\`, \`--threads 1\`) are measured on the smallest size only."
     [ -n "$OUT_NOTE" ] && printf -- '- Output volume:\n%s' "$OUT_NOTE"
     echo
     echo "| corpus | command | wall s | MB/s | x cat | x wc -w | peak RSS MiB | CPU s (user+sys) | MB per CPU-s | exit |"
@@ -144,7 +158,8 @@ REPORT=$(mktemp)
                 if (f[8] == "missing") { printf "| %s | `%s` | not built yet | | | | | | | |\n", f[1], f[2]; continue }
                 mb = f[3] / f[4] / 1e6
                 cpu = f[6] + f[7]
-                printf "| %s | `%s` | %.2f | %.1f | %.1f | %.1f | %.0f | %.2f | %s | %s |\n", f[1], f[2], f[4], mb,
+                lt = (f[8] == "timeout") ? ">" : ""; gt = (f[8] == "timeout") ? "<" : ""
+                printf "| %s | `%s` | %s%.2f | %s%.1f | %.1f | %.1f | %.0f | %.2f | %s | %s |\n", f[1], f[2], lt, f[4], gt, mb,
                     f[4] / cat[f[1]], f[4] / wc[f[1]], f[5] / 1024, cpu, (cpu > 0 ? sprintf("%.1f", f[3] / cpu / 1e6) : "-"), f[8]
             }
         }' "$RESULTS"
@@ -161,6 +176,7 @@ REPORT=$(mktemp)
         function verdict(ok) { return ok ? "PASS" : "**FAIL**" }
         function line(name, label, val, ok) {
             if (label in missing) printf "| %s | not built yet | - |\n", name
+            else if (st[label] == "timeout") printf "| %s | %s (stopped at the timeout) | %s |\n", name, val, ((name ~ /RSS/) ? "unknown (run did not finish)" : "**FAIL**")
             else printf "| %s | %s | %s |\n", name, val, verdict(ok && st[label] == 0)
         }
         END {

@@ -66,9 +66,17 @@ struct Args {
     /// Share of JSONL records carrying the outlet's URL.
     #[arg(long, default_value_t = 0.5)]
     url_share: f64,
-    /// Number of wire stories in the pool.
-    #[arg(long, default_value_t = 400)]
-    wire_pool: usize,
+    /// Average number of articles running each wire story (stories follow the news
+    /// cycle: each document picks among the stories current around its index).
+    #[arg(long, default_value_t = 6.0)]
+    wire_outlets: f64,
+    /// Word model: chance of backing off to a same-shape word's successors at a rare word
+    /// (more = fewer word n-grams shared by unrelated paragraphs, less fluent text).
+    #[arg(long, default_value_t = 0.6)]
+    backoff: f64,
+    /// Word model: a word is rare when it has at most this many successor occurrences.
+    #[arg(long, default_value_t = 4)]
+    backoff_below: usize,
     /// Write the ground truth of syndicated paragraphs (JSONL: id, offset, len, story, para, edits).
     #[arg(long)]
     truth: Option<PathBuf>,
@@ -233,8 +241,8 @@ fn main() -> Result<()> {
             bail!("--{name} must be within 0..1, got {v}");
         }
     }
-    if args.wire_pool == 0 {
-        bail!("--wire-pool must be at least 1");
+    if args.wire_outlets < 1.0 {
+        bail!("--wire-outlets must be at least 1");
     }
     let format = args
         .format
@@ -249,12 +257,12 @@ fn main() -> Result<()> {
             .build_global()?;
     }
     let started = Instant::now();
-    let model = model::Model::train();
-    let pool = text::WirePool::new(&model, args.seed, args.wire_pool);
+    let model = model::Model::train(args.backoff, args.backoff_below);
     let params = Params {
         syndicated: args.syndicated,
         unknown: args.unknown,
         url_share: args.url_share,
+        wire_outlets: args.wire_outlets,
     };
     let mut sink = prepare(&args.out, format, args.force)?;
     let mut truth = match &args.truth {
@@ -269,7 +277,7 @@ fn main() -> Result<()> {
             .into_par_iter()
             .map(|i| {
                 render(
-                    outlets::generate(&model, &pool, &params, args.seed, i),
+                    outlets::generate(&model, &params, args.seed, i),
                     i,
                     format,
                     want_truth,

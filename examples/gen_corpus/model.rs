@@ -64,6 +64,9 @@ pub struct Model {
     /// Token occurrences grouped by shape class, for back-off jumps.
     classes: Vec<Vec<u32>>,
     pub period: u32,
+    /// Chance of backing off at a word with at most `backoff_below` successor occurrences.
+    backoff: f64,
+    backoff_below: usize,
 }
 
 const SPELLING: &[(&str, &str)] = &[
@@ -292,7 +295,7 @@ fn shape_class(text: &str, kind: Kind) -> u8 {
 }
 
 impl Model {
-    pub fn train() -> Model {
+    pub fn train(backoff: f64, backoff_below: usize) -> Model {
         let phrases = phrase_slots();
         let mut toks: Vec<Tok> = Vec::new();
         let mut index = std::collections::HashMap::<(String, Kind), u32>::new();
@@ -366,6 +369,8 @@ impl Model {
             starts,
             classes,
             period,
+            backoff,
+            backoff_below,
         }
     }
 
@@ -376,7 +381,7 @@ impl Model {
     fn next(&self, rng: &mut Rng, cur: u32) -> u32 {
         let mut from = cur;
         let n = self.successors(cur).len();
-        if n <= 2 && rng.chance(0.4) {
+        if n <= self.backoff_below && rng.chance(self.backoff) {
             let class = &self.classes[self.toks[cur as usize].class as usize];
             if !class.is_empty() {
                 let other = *rng.pick(class);

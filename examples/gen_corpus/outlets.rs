@@ -87,6 +87,8 @@ pub struct Params {
     pub unknown: f64,
     /// Share of documents carrying a URL.
     pub url_share: f64,
+    /// Average number of articles running each wire story.
+    pub wire_outlets: f64,
 }
 
 struct Para {
@@ -142,7 +144,7 @@ impl Out {
 /// Per-document generator state.
 struct Gen<'a> {
     model: &'a Model,
-    pool: &'a WirePool,
+    wire: Option<WireStory>,
     rng: Rng,
     ctx: Ctx,
     style: Style,
@@ -316,7 +318,10 @@ impl<'a> Gen<'a> {
             return (0..n).map(|_| self.own_para()).collect();
         };
         let per_para = (syndicated / (2.0 * syndicated).min(1.0)).min(1.0);
-        let ws = &self.pool.stories[story];
+        let ws = self
+            .wire
+            .take()
+            .expect("a wire story id comes with its story");
         let mut k = self.rng.below(ws.paras.len().div_ceil(2));
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
@@ -353,12 +358,13 @@ impl<'a> Gen<'a> {
                 out.push(self.own_para());
             }
         }
+        self.wire = Some(ws);
         out
     }
 }
 
 /// Generates document `index` (deterministic in `(seed, index)`).
-pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, index: u64) -> Doc {
+pub fn generate(model: &Model, params: &Params, seed: u64, index: u64) -> Doc {
     let mut rng = Rng::for_stream(seed, 0x444f43, index);
     let outlet = if rng.chance(params.unknown) {
         Outlet::Unknown
@@ -369,11 +375,20 @@ pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, inde
     // 2012-01-01 .. 2024-12-31
     let date = Date::from_days(15_340 + rng.below(4_748) as i64);
     let article_prob = (2.0 * params.syndicated).min(1.0);
-    let wire_story = (params.syndicated > 0.0 && rng.chance(article_prob))
-        .then(|| rng.below(pool.stories.len()));
-    let ctx = match wire_story {
-        Some(s) => {
-            let mut c = pool.stories[s].ctx.clone();
+    // Wire stories follow the news cycle: document `index` picks one of the WINDOW
+    // stories current around it, so each story is run by about `wire_outlets` articles
+    // whatever the corpus size, and a smaller corpus stays a prefix of a larger one.
+    const WINDOW: usize = 16;
+    let wire = (params.syndicated > 0.0 && rng.chance(article_prob)).then(|| {
+        let per_doc = article_prob / params.wire_outlets.max(1.0);
+        let center = (index as f64 * per_doc) as i64;
+        let id = (center + rng.below(WINDOW) as i64 - (WINDOW / 2) as i64).max(0) as u64;
+        (id as usize, WireStory::generate(model, seed, id))
+    });
+    let wire_story = wire.as_ref().map(|(id, _)| *id);
+    let ctx = match &wire {
+        Some((_, story)) => {
+            let mut c = story.ctx.clone();
             c.year = date.y.max(c.year);
             c
         }
@@ -382,7 +397,7 @@ pub fn generate(model: &Model, pool: &WirePool, params: &Params, seed: u64, inde
     let with_url = rng.chance(params.url_share);
     let mut g = Gen {
         model,
-        pool,
+        wire: wire.map(|(_, story)| story),
         rng,
         ctx,
         style,

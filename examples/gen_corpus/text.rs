@@ -1,7 +1,7 @@
 //! Sentences and paragraphs: fills the model's slots from an article's cast,
 //! adds quotations with attributions, renders them in an outlet's house style
-//! (quote marks, comma placement, apostrophes, spelling), and holds the pool
-//! of wire stories whose paragraphs outlets copy with light edits.
+//! (quote marks, comma placement, apostrophes, spelling), and makes the wire
+//! stories whose paragraphs outlets copy with light edits.
 
 use crate::model::{Kind, Model, Slot};
 use crate::rng::Rng;
@@ -703,19 +703,17 @@ pub fn headline(
     s
 }
 
-/// One story of the wire pool, pre-rendered in UK and US spelling.
+/// One wire story, pre-rendered in UK and US spelling.
 pub struct WireStory {
     pub ctx: Ctx,
     /// `paras[k][0]` UK spelling, `paras[k][1]` US spelling.
     pub paras: Vec<[Vec<Sent>; 2]>,
 }
 
-pub struct WirePool {
-    pub stories: Vec<WireStory>,
-}
-
-impl WirePool {
-    pub fn new(model: &Model, seed: u64, n: usize) -> WirePool {
+impl WireStory {
+    /// Wire story `id`, made from its own `(seed, id)` stream, so any document can
+    /// regenerate it without a shared pool.
+    pub fn generate(model: &Model, seed: u64, id: u64) -> WireStory {
         let uk = Style {
             curly_quotes: true,
             comma_inside: false,
@@ -727,25 +725,20 @@ impl WirePool {
             ..uk
         };
         let mut scratch = Vec::new();
-        let stories = (0..n)
-            .map(|i| {
-                let mut rng = Rng::for_stream(seed, 0x57495245, i as u64);
-                let year = 2012 + rng.below(13) as u32;
-                let ctx = Ctx::random(&mut rng, year);
-                let mut c = ctx.clone();
-                let k = rng.range(6, 14);
-                let paras = (0..k)
-                    .map(|_| {
-                        let (mut r2, mut c2) = (rng.clone(), c.clone());
-                        let a = paragraph(model, &mut rng, &mut c, uk, &mut scratch, true);
-                        let b = paragraph(model, &mut r2, &mut c2, us, &mut scratch, true);
-                        [a, b]
-                    })
-                    .collect();
-                WireStory { ctx, paras }
+        let mut rng = Rng::for_stream(seed, 0x57495245, id);
+        let year = 2012 + rng.below(13) as u32;
+        let ctx = Ctx::random(&mut rng, year);
+        let mut c = ctx.clone();
+        let k = rng.range(6, 14);
+        let paras = (0..k)
+            .map(|_| {
+                let (mut r2, mut c2) = (rng.clone(), c.clone());
+                let a = paragraph(model, &mut rng, &mut c, uk, &mut scratch, true);
+                let b = paragraph(model, &mut r2, &mut c2, us, &mut scratch, true);
+                [a, b]
             })
             .collect();
-        WirePool { stories }
+        WireStory { ctx, paras }
     }
 }
 
