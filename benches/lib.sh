@@ -39,6 +39,19 @@ machine_info() {
 # `newsclean --force` would otherwise delete inside the timed run). If MEASURE_TIMEOUT is
 # set (seconds), a run is stopped after that long and its status is 124.
 MEASURE_ERR=/tmp/newsclean-bench-measure.err
+
+# tree_hwm_kb PID MAX_SO_FAR: the largest VmHWM (kB) among PID and its descendants, or MAX_SO_FAR.
+tree_hwm_kb() {
+    local max=$2 p v kids todo=("$1")
+    while [ ${#todo[@]} -gt 0 ]; do
+        p=${todo[0]}; todo=("${todo[@]:1}")
+        v=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+        [ -n "$v" ] && [ "$v" -gt "$max" ] && max=$v
+        kids=$(cat "/proc/$p/task/$p/children" 2>/dev/null || true)
+        for k in $kids; do todo+=("$k"); done
+    done
+    echo "$max"
+}
 measure() {
     local __out=$1 runs=$2; shift 2
     local best="" rss=0 user=0 sys=0 status="" r t0 t1 wall tv rc
@@ -49,15 +62,35 @@ measure() {
         sync
         t0=$(date +%s%N)
         rc=0
+        # Poll the peak RSS (VmHWM) of this shell's process tree in the background:
+        # /usr/bin/time cannot report the memory of a command that `timeout` killed.
+        local hwmf hwm sampler
+        hwmf=$(mktemp)
+        (
+            m=0
+            sleep 0.2 # leave short commands (cat) undisturbed; time -v covers them
+            while :; do
+                m=$(tree_hwm_kb "$$" "$m")
+                echo "$m" >"$hwmf"
+                sleep 0.5
+            done
+        ) &
+        sampler=$!
         /usr/bin/time -v -o "$tv" ${MEASURE_TIMEOUT:+timeout --signal=TERM --kill-after=30 "$MEASURE_TIMEOUT"} "$@" \
             >/dev/null 2>"$MEASURE_ERR" || rc=$?
         t1=$(date +%s%N)
+        kill "$sampler" 2>/dev/null || true
+        wait "$sampler" 2>/dev/null || true
+        hwm=$(cat "$hwmf" 2>/dev/null || true)
+        hwm=${hwm:-0}
+        rm -f "$hwmf"
         wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
         local this_rss this_user this_sys
         this_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
         this_user=$(awk -F': ' '/User time/ {print $2}' "$tv")
         this_sys=$(awk -F': ' '/System time/ {print $2}' "$tv")
         [ "${this_rss:-0}" -gt "$rss" ] && rss=${this_rss:-0}
+        [ "$hwm" -gt "$rss" ] && rss=$hwm
         if [ "$rc" -ne 0 ]; then
             # A failed or stopped run: kept only if no run succeeds; no further runs.
             fail_wall=$wall; fail_user=$this_user; fail_sys=$this_sys; fail_status=$rc
