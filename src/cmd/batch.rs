@@ -89,6 +89,23 @@ pub enum Outcome {
     Interrupted,
 }
 
+/// Expands the input paths into a document reader, reporting the paths that cannot be read;
+/// returns the reader and the total bytes of the input files (for progress).
+pub fn open_inputs(args: &crate::cli::InputArgs, report: &mut RunReport) -> (Reader, u64) {
+    let (sources, missing) = crate::input::expand(&args.inputs);
+    for e in &missing {
+        report_failure(report, e);
+    }
+    let total = sources
+        .iter()
+        .map(|s| match s {
+            crate::input::Source::File { bytes, .. } => *bytes,
+            _ => 0,
+        })
+        .sum();
+    (Reader::new(sources, super::fields(args)), total)
+}
+
 /// Records a failed input: counted, and printed while there are few.
 pub fn report_failure(report: &mut RunReport, error: &InputError) {
     if report.documents_failed < PRINTED_FAILURES {

@@ -1,10 +1,9 @@
 //! `newsclean clean`: clean documents and write records, text files and `run.json`.
 
 use super::batch::{self, Outcome};
-use super::{cleaner, fields, init_threads, message, progress};
+use super::{cleaner, init_threads, message, progress};
 use crate::cli::CleanArgs;
 use crate::exit_codes::Exit;
-use crate::input::{self, Reader, Source};
 use crate::output::OutputDir;
 use crate::report::RunReport;
 use anyhow::Context;
@@ -16,21 +15,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
     init_threads(&args.run)?;
     let cleaner = cleaner(&args.rules)?;
     let mut report = RunReport::new(cleaner.rules());
-    let (sources, missing) = input::expand(&args.input.inputs);
-    for e in &missing {
-        batch::report_failure(&mut report, e);
-    }
-    let total: u64 = sources
-        .iter()
-        .map(|s| {
-            if let Source::File { bytes, .. } = s {
-                *bytes
-            } else {
-                0
-            }
-        })
-        .sum();
-    let reader = Reader::new(sources, fields(&args.input));
+    let (reader, total) = batch::open_inputs(&args.input, &mut report);
     batch::install_interrupt_handler();
 
     let outcome = if args.output.out.as_os_str() == "-" {

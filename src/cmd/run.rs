@@ -5,10 +5,9 @@
 use super::batch::{self, Outcome};
 use super::clean::finish;
 use super::dedup::{config, count_clusters, detect, write_annotated, write_duplicates};
-use super::{cleaner, fields, init_threads, message, progress};
+use super::{cleaner, init_threads, message, progress};
 use crate::cli::RunCommandArgs;
 use crate::exit_codes::Exit;
-use crate::input::{self, Reader, Source};
 use crate::output::OutputDir;
 use crate::report::RunReport;
 use anyhow::Context;
@@ -27,20 +26,7 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("run needs an output directory (--out DIR): near-duplicates are found across the whole batch before records are written");
     }
     let mut report = RunReport::new(cleaner.rules());
-    let (sources, missing) = input::expand(&args.input.inputs);
-    for e in &missing {
-        batch::report_failure(&mut report, e);
-    }
-    let total: u64 = sources
-        .iter()
-        .map(|s| {
-            if let Source::File { bytes, .. } = s {
-                *bytes
-            } else {
-                0
-            }
-        })
-        .sum();
+    let (reader, total) = batch::open_inputs(&args.input, &mut report);
     batch::install_interrupt_handler();
     let mut dir = OutputDir::create(
         &args.output.out,
@@ -51,17 +37,11 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let outcome = (|| -> anyhow::Result<Outcome> {
         let mut out = dir.create_file(STAGED)?;
         let bar = progress(total, args.run.quiet, "clean");
-        let outcome = batch::process(
-            Reader::new(sources, fields(&args.input)),
-            &cleaner,
-            &bar,
-            &mut report,
-            |record| {
-                serde_json::to_writer(&mut out, &record)?;
-                out.write_all(b"\n")?;
-                Ok(())
-            },
-        )?;
+        let outcome = batch::process(reader, &cleaner, &bar, &mut report, |record| {
+            serde_json::to_writer(&mut out, &record)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })?;
         bar.finish_and_clear();
         out.flush()
             .with_context(|| format!("writing {}", staged.display()))?;
