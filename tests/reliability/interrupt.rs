@@ -83,7 +83,7 @@ fn wait_until_writing(d: &Dir, child: &mut Child) {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(200));
     assert!(
         child.try_wait().unwrap().is_none(),
         "the run finished before it could be interrupted: make the input bigger"
