@@ -83,7 +83,7 @@ fn wait_until_writing(d: &Dir, child: &mut Child) {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(200));
     assert!(
         child.try_wait().unwrap().is_none(),
         "the run finished before it could be interrupted: make the input bigger"
@@ -131,6 +131,7 @@ fn interrupt_keeps_previous_output(sig: i32) {
     wait_until_writing(&d, &mut child);
     signal(&child, sig);
     let (code, stderr, waited) = finish(child);
+    eprintln!("signal {sig}: stopped {waited:.2?} after it");
     assert_eq!(code, Some(130), "exit code; stderr:\n{stderr}");
     assert!(
         waited < Duration::from_secs(5),
