@@ -4,10 +4,11 @@
 # 100 MB -> 1 GB scaling ratio. Writes the results table into docs/performance.md.
 #
 #   bash benches/run.sh            # 100M and 1G corpora, 3 runs each, + Python peer comparison
-#   bash benches/run.sh --quick    # 20M corpus, 2 runs, small peer subset; prints, doc untouched
+#   bash benches/run.sh --quick    # 20M corpus, 1 run, small peer subset; prints, doc untouched
 #
 # Options:
-#   --quick            20M corpus, 2 runs, peer subset 2M; writes $CORPUS_DIR/quick.md, not the doc
+#   --quick            20M corpus, 1 run, no extra variants, peer subset 2M; writes
+#                      $CORPUS_DIR/quick.md, not the doc
 #   --sizes "A B"      corpus sizes (SI units: 20M, 100M, 1G); default "100M 1G"
 #   --runs N           runs per measurement, best wall time kept (default 3)
 #   --runs-last N      runs per measurement on the largest size (default: --runs)
@@ -27,7 +28,7 @@ SIZES="100M 1G"; RUNS=3; RUNS_LAST=""; TIMEOUT=900; SEED=42; FORMAT=jsonl; PEERS
 CORPUS_DIR=${NEWSCLEAN_CORPUS_DIR:-/work/corpus}
 while [ $# -gt 0 ]; do
     case $1 in
-        --quick) QUICK=1; SIZES=20M; RUNS=2; WRITE_DOC=0 ;;
+        --quick) QUICK=1; SIZES=20M; RUNS=1; WRITE_DOC=0 ;;
         --sizes) SIZES=$2; shift ;;
         --runs) RUNS=$2; shift ;;
         --runs-last) RUNS_LAST=$2; shift ;;
@@ -70,7 +71,7 @@ nc_flags() { # nc_flags SUBCMD -> extra flags supported among --force --quiet
 nc_threads() { "$NC" "$1" --help 2>&1 | grep -q -- '--threads'; }
 
 RESULTS=$CORPUS_DIR/results.tsv
-OUT_NOTE=""
+OUT_NOTE=""; SCORE_NOTE=""; SCORE_SIZE=""
 : >"$RESULTS"
 OUT=$CORPUS_DIR/out
 # record SIZE LABEL BYTES cmd...
@@ -108,9 +109,15 @@ for size in $SIZES; do
             # Start every run from an absent output directory (untimed).
             MEASURE_PRE="rm -rf '$OUT/$sub'"
             record "$size" "newsclean $sub" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}"
+            if [ "$sub" = run ] && [ "$size" = "${SIZES%% *}" ] && [ -f "$OUT/run/duplicates.jsonl" ] \
+                && [ -f "$path.truth.jsonl" ] && [ "$FORMAT" = jsonl ]; then
+                log "  scoring run's syndicated clusters against the corpus truth"
+                SCORE_NOTE=$(python3 "$ROOT/benches/score_syndication.py" "$path" "$path.truth.jsonl" "$OUT/run" 2>&1 | sed 's/^/    /')
+                SCORE_SIZE=$size
+            fi
             out_bytes=$(du -sb "$OUT/$sub" 2>/dev/null | cut -f1 || echo 0)
             OUT_NOTE+="  $size \`newsclean $sub\` wrote $(awk -v o="$out_bytes" 'BEGIN {printf "%.0f", o / 1e6}') MB (du) for $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1e6}') MB of input (default flags)."$'\n'
-            first=0; [ "$size" = "${SIZES%% *}" ] && first=1
+            first=0; [ "$size" = "${SIZES%% *}" ] && [ "$QUICK" = 0 ] && first=1
             if [ "$first" = 1 ] && "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
                 record "$size" "newsclean $sub --no-text-files" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --no-text-files
             fi
@@ -186,13 +193,21 @@ REPORT=$(mktemp)
             if (big != small) {
                 for (l in bw) if (l in sw) {
                     dr = bb[l] / sb[l]; tr = bw[l] / sw[l]
-                    if (l ~ /^newsclean/)
+                    if (l ~ /^newsclean/ && st[l] == "timeout")
+                        printf "| `%s`: %.0fx data <= %.0fx time | >= %.1fx time (the larger run was stopped at the timeout) | unknown |\n", l, dr, dr * 1.2, tr
+                    else if (l ~ /^newsclean/)
                         line(sprintf("`%s`: %.0fx data <= %.0fx time", l, dr, dr * 1.2), l, sprintf("%.1fx time", tr), tr <= dr * 1.2)
                     else
                         printf "| `%s` (reference): %.0fx data | %.1fx time | - |\n", l, dr, tr
                 }
             }
         }' "$RESULTS"
+    if [ -n "$SCORE_NOTE" ]; then
+        echo
+        echo "### Syndication found by \`newsclean run\` on the $SCORE_SIZE corpus (benches/score_syndication.py)"
+        echo
+        echo "$SCORE_NOTE"
+    fi
 } >"$REPORT"
 
 cat "$REPORT"
