@@ -47,21 +47,7 @@ pub fn check_clean(cleaner: &Cleaner, text: &str, doc: &CleanDoc) {
 
 /// The lines as the cleaner numbers them (`\n`, `\r\n`, lone `\r`).
 fn raw_lines(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    loop {
-        match rest.find(['\n', '\r']) {
-            Some(i) => {
-                out.push(&rest[..i]);
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
-                rest = &rest[i + skip..];
-            }
-            None => {
-                out.push(rest);
-                return out;
-            }
-        }
-    }
+    newsclean::clean::segment::raw_lines(text).collect()
 }
 
 /// Bytes as a text file: decode (encoding detection, binary refusal), then clean.

@@ -58,21 +58,7 @@ fn line_pool() -> &'static Vec<String> {
 
 /// The lines as the cleaner numbers them (`\n`, `\r\n`, lone `\r`).
 fn raw_lines(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    loop {
-        match rest.find(['\n', '\r']) {
-            Some(i) => {
-                out.push(&rest[..i]);
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
-                rest = &rest[i + skip..];
-            }
-            None => {
-                out.push(rest);
-                return out;
-            }
-        }
-    }
+    newsclean::clean::segment::raw_lines(text).collect()
 }
 
 /// A line's ends as the cleaner trims them: whitespace and byte-order marks.
