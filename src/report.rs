@@ -45,6 +45,9 @@ pub struct RunReport {
     /// Near-duplicate clusters by kind, when dedup ran.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub clusters: BTreeMap<String, u64>,
+    /// The near-duplicate detector's counters (candidates, verified pairs), when dedup ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dedup: Option<crate::dedup::DedupStats>,
 }
 
 impl RunReport {

@@ -116,13 +116,17 @@ pub fn report_failure(report: &mut RunReport, error: &InputError) {
     report.failed(error.origin.to_string(), error.kind.to_string());
 }
 
-/// Cleans every document `reader` yields and passes its record to `sink`, in input order.
-pub fn process(
+/// Cleans every document `reader` yields and passes its record to `sink`, in input order,
+/// with what `prepare` made of it. `prepare` runs in parallel right after cleaning (serialise
+/// the record, sketch its paragraphs): the sink, which runs on one thread, only writes.
+/// A record whose id repeats an earlier one gets a note and is prepared again.
+pub fn process<T: Send>(
     reader: Reader,
     cleaner: &Cleaner,
     progress: &ProgressBar,
     report: &mut RunReport,
-    mut sink: impl FnMut(Record) -> anyhow::Result<()>,
+    prepare: impl Fn(&Record) -> anyhow::Result<T> + Sync,
+    mut sink: impl FnMut(Record, T) -> anyhow::Result<()>,
 ) -> anyhow::Result<Outcome> {
     let mut reader = reader.peekable();
     let mut seen = SeenIds::default();
@@ -139,25 +143,33 @@ pub fn process(
             }
             chunk.push(item);
         }
-        let cleaned: Vec<Option<Result<(Record, usize), InputError>>> = chunk
+        type Cleaned<T> = Option<Result<(Record, usize, anyhow::Result<T>), InputError>>;
+        let cleaned: Vec<Cleaned<T>> = chunk
             .into_par_iter()
-            .map(|item| (!interrupted()).then(|| item.and_then(|doc| clean_one(cleaner, doc))))
+            .map(|item| {
+                (!interrupted()).then(|| {
+                    let (record, len) = item.and_then(|doc| clean_one(cleaner, doc))?;
+                    let prepared = prepare(&record);
+                    Ok((record, len, prepared))
+                })
+            })
             .collect();
         if interrupted() {
             return Ok(Outcome::Interrupted);
         }
         for item in cleaned.into_iter().flatten() {
             match item {
-                Ok((mut record, len)) => {
+                Ok((mut record, len, mut prepared)) => {
                     if seen.repeated(&record.id) {
                         report_duplicate(report, &record);
                         record
                             .notes
                             .push("duplicate id: an earlier document has the same id".into());
+                        prepared = prepare(&record);
                     }
                     report.written(&record.site, record.paragraphs.len(), &record.removed, len);
                     progress.inc(len as u64);
-                    sink(record)?;
+                    sink(record, prepared?)?;
                 }
                 Err(e) => report_failure(report, &e),
             }

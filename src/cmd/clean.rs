@@ -22,11 +22,18 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
         let stdout = io::stdout();
         let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
         let bar = progress(total, args.run.quiet, "clean");
-        let outcome = batch::process(reader, &cleaner, &bar, &mut report, |record| {
-            serde_json::to_writer(&mut out, &record)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        });
+        let outcome = batch::process(
+            reader,
+            &cleaner,
+            &bar,
+            &mut report,
+            |record| Ok(serde_json::to_vec(record)?),
+            |_, line| {
+                out.write_all(&line)?;
+                out.write_all(b"\n")?;
+                Ok(())
+            },
+        );
         bar.finish_and_clear();
         match outcome.and_then(|o| out.flush().map(|_| o).map_err(Into::into)) {
             Err(e) if is_broken_pipe(&e) => return Ok(Exit::Success),
@@ -39,9 +46,14 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
             !args.output.no_text_files,
         )?;
         let bar = progress(total, args.run.quiet, "clean");
-        let outcome = batch::process(reader, &cleaner, &bar, &mut report, |record| {
-            Ok(dir.write(&record)?)
-        });
+        let outcome = batch::process(
+            reader,
+            &cleaner,
+            &bar,
+            &mut report,
+            |record| Ok(serde_json::to_vec(record)?),
+            |record, line| Ok(dir.write_line(&line, &record.id, &record.text)?),
+        );
         bar.finish_and_clear();
         match outcome {
             Ok(Outcome::Finished) => {

@@ -6,13 +6,14 @@
 //! The texts stay on disk: the detector keeps sketches and locations, and verification reads
 //! the candidate paragraphs back by the byte offset of their record.
 
-use super::batch::{report_failure, INTERRUPTED};
+use super::batch::{report_failure, Outcome, INTERRUPTED};
 use super::clean::finish;
 use super::{init_threads, message, progress};
 use crate::cli::{DedupArgs, DedupCommandArgs, DedupMode};
+use crate::dedup::normalize::Normalized;
+use crate::dedup::spill::{sketch_document, Spill, SpillWriter};
 use crate::dedup::{
-    sketch, ClusterKind, DedupConfig, DedupReport, Detector, DocumentInfo, ParagraphKey,
-    ParagraphTexts,
+    ClusterKind, DedupConfig, DedupReport, Detector, DocumentInfo, ParagraphKey, ParagraphTexts,
 };
 use crate::exit_codes::Exit;
 use crate::input::{InputError, InputErrorKind};
@@ -29,6 +30,9 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
+
+/// The spill file of normalised paragraphs, inside the staging directory.
+pub const SPILL: &str = ".paragraphs.spill";
 
 /// Records read per parallel chunk.
 const CHUNK_LINES: usize = 4096;
@@ -70,14 +74,26 @@ impl View {
 
 /// The outlet a record counts as: its site; for an unrecognised site the URL's host; with
 /// neither, the document itself, since two pages of unknown origin are not known to share one.
-fn outlet(view: &View) -> String {
-    match view.site.as_deref() {
+fn outlet(site: Option<&str>, url: Option<&str>, id: &str) -> String {
+    match site {
         Some(site) if site != UNKNOWN && !site.is_empty() => site.to_string(),
-        _ => view
-            .url
-            .as_deref()
+        _ => url
             .and_then(host_of)
-            .unwrap_or_else(|| format!("{UNKNOWN}:{}", view.id)),
+            .unwrap_or_else(|| format!("{UNKNOWN}:{id}")),
+    }
+}
+
+/// What the detector knows of a document: its id, outlet and wire credits.
+pub fn document_info(
+    id: &str,
+    site: Option<&str>,
+    url: Option<&str>,
+    credits: &[String],
+) -> DocumentInfo {
+    DocumentInfo {
+        id: id.to_string(),
+        site: outlet(site, url, id),
+        credits: credits.to_vec(),
     }
 }
 
@@ -93,19 +109,25 @@ pub fn config(args: &DedupArgs) -> anyhow::Result<DedupConfig> {
     Ok(config)
 }
 
-/// Reads paragraph texts back from a records file, by record offset.
-struct RecordTexts<'a> {
-    path: &'a Path,
+/// The detector's view of the batch on disk: normalised words from the spill file written
+/// while sketching, texts (for the report) read back from the records file by record offset.
+pub struct StagedTexts {
+    pub records: PathBuf,
     /// Byte offset of each detector document's record.
-    offsets: &'a [u64],
+    pub offsets: Vec<u64>,
+    pub spill: Spill,
 }
 
-impl ParagraphTexts for RecordTexts<'_> {
+impl ParagraphTexts for StagedTexts {
+    fn normalized(&self, keys: &[ParagraphKey]) -> Vec<Normalized> {
+        self.spill.normalized(keys)
+    }
+
     fn texts(&self, keys: &[ParagraphKey]) -> Vec<String> {
         let mut docs: Vec<u32> = keys.iter().map(|k| k.doc).collect();
         docs.sort_unstable();
         docs.dedup();
-        let Ok(file) = File::open(self.path) else {
+        let Ok(file) = File::open(&self.records) else {
             return Vec::new();
         };
         let mut reader = BufReader::new(file);
@@ -177,21 +199,25 @@ fn open_chunks(path: &Path) -> anyhow::Result<Chunks<BufReader<File>>> {
 pub struct Stage {
     pub report: DedupReport,
     /// Input line number of each detector document, in order.
-    lines: Vec<u64>,
+    pub lines: Vec<u64>,
 }
 
-/// Pass one: sketch every record of `path` and detect. Unreadable lines are reported (and
-/// counted when `count_failures`) and skipped.
+/// Pass one of `dedup`: sketch every record of `path`, spilling the normalised paragraphs to
+/// `spill_path`, and detect. Unreadable lines are reported (and counted when
+/// `count_failures`) and skipped. `None` when interrupted.
 pub fn detect(
     path: &Path,
+    spill_path: &Path,
     config: &DedupConfig,
     quiet: bool,
     run: &mut RunReport,
     count_failures: bool,
-) -> anyhow::Result<Stage> {
+) -> anyhow::Result<Option<Stage>> {
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bar = progress(total, quiet, "sketch");
     let mut detector = Detector::new(config.clone());
+    let mut spill = SpillWriter::create(spill_path)
+        .with_context(|| format!("creating {}", spill_path.display()))?;
     let mut offsets = Vec::new();
     let mut lines = Vec::new();
     let mut chunks = open_chunks(path)?;
@@ -208,17 +234,16 @@ pub fn detect(
                 let parsed =
                     serde_json::from_slice::<View>(&bytes).map_err(|e| (line, e.to_string()));
                 let out = parsed.map(|view| {
-                    let info = DocumentInfo {
-                        id: view.id.clone(),
-                        site: outlet(&view),
-                        credits: view.credits.clone(),
-                    };
-                    let sketches = view
-                        .paragraphs()
-                        .iter()
-                        .map(|p| sketch(p, config))
-                        .collect::<Vec<_>>();
-                    (info, sketches)
+                    let info = document_info(
+                        &view.id,
+                        view.site.as_deref(),
+                        view.url.as_deref(),
+                        &view.credits,
+                    );
+                    let paragraphs = view.paragraphs();
+                    let (sketches, block) =
+                        sketch_document(paragraphs.iter().map(String::as_str), config);
+                    (info, sketches, block)
                 });
                 (offset, line, bytes.len(), out)
             })
@@ -226,7 +251,10 @@ pub fn detect(
         for (offset, line, len, out) in sketched {
             bar.inc(len as u64);
             match out {
-                Ok((info, sketches)) => {
+                Ok((info, sketches, block)) => {
+                    spill
+                        .append(&block)
+                        .with_context(|| format!("writing {}", spill_path.display()))?;
                     detector.add_document(info, sketches);
                     offsets.push(offset);
                     lines.push(line);
@@ -248,21 +276,34 @@ pub fn detect(
             }
         }
         if INTERRUPTED.load(Ordering::SeqCst) {
-            break;
+            return Ok(None);
         }
     }
     bar.finish_and_clear();
+    let texts = StagedTexts {
+        records: path.to_path_buf(),
+        offsets,
+        spill: spill
+            .finish(spill_path)
+            .with_context(|| format!("writing {}", spill_path.display()))?,
+    };
+    Ok(find_duplicates(detector, &texts, quiet).map(|report| Stage { report, lines }))
+}
+
+/// Candidate search, verification and clustering, with a spinner; `None` when interrupted.
+pub fn find_duplicates(
+    detector: Detector,
+    texts: &StagedTexts,
+    quiet: bool,
+) -> Option<DedupReport> {
     let bar = progress(0, quiet, "dedup");
     bar.set_message(format!(
         "verifying candidates among {} documents",
-        offsets.len()
+        detector.document_count()
     ));
-    let report = detector.finish(&RecordTexts {
-        path,
-        offsets: &offsets,
-    });
+    let report = detector.finish_unless(texts, &|| INTERRUPTED.load(Ordering::SeqCst));
     bar.finish_and_clear();
-    Ok(Stage { report, lines })
+    report
 }
 
 /// Adds the dedup annotation to each paragraph of a record; in drop mode removes later copies
@@ -325,19 +366,23 @@ struct Annotated {
     input_len: usize,
 }
 
-/// Pass two: write every detected record of `path`, annotated, into `dir`.
+/// Pass two: write every detected record of `path`, annotated, into `dir`. Stops between
+/// chunks when interrupted.
 pub fn write_annotated(
     path: &Path,
     stage: &Stage,
     mode: DedupMode,
     dir: &mut OutputDir,
     quiet: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Outcome> {
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bar = progress(total, quiet, "write");
     let mut chunks = open_chunks(path)?;
     let mut next = 0usize;
     loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Ok(Outcome::Interrupted);
+        }
         let chunk = chunks
             .next_chunk()
             .with_context(|| format!("reading {}", path.display()))?;
@@ -375,7 +420,7 @@ pub fn write_annotated(
         }
     }
     bar.finish_and_clear();
-    Ok(())
+    Ok(Outcome::Finished)
 }
 
 /// Writes `duplicates.jsonl`: one line per paragraph cluster, then one per document cluster,
@@ -398,8 +443,9 @@ pub fn write_duplicates(dir: &OutputDir, report: &DedupReport) -> anyhow::Result
     Ok(())
 }
 
-/// Counts clusters by kind into the run report.
+/// Counts clusters by kind into the run report, with the detector's counters.
 pub fn count_clusters(run: &mut RunReport, report: &DedupReport) {
+    run.dedup = Some(report.stats.clone());
     for c in &report.clusters {
         *run.clusters.entry(c.kind.as_str().to_string()).or_default() += 1;
     }
@@ -432,31 +478,52 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
         args.output.force,
         !args.output.no_text_files,
     )?;
-    let stage = match detect(&input, &config, args.run.quiet, &mut run, true) {
-        Ok(stage) => stage,
+    let spill = dir.staging().join(SPILL);
+    let stage = match detect(&input, &spill, &config, args.run.quiet, &mut run, true) {
+        Ok(Some(stage)) => stage,
+        Ok(None) => {
+            dir.abandon();
+            return finish(
+                &mut run,
+                super::batch::Outcome::Interrupted,
+                started,
+                args.run.quiet,
+                &args.output.out,
+            );
+        }
         Err(e) => {
             dir.abandon();
             return Err(e);
         }
     };
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        dir.abandon();
-        return finish(
-            &mut run,
-            super::batch::Outcome::Interrupted,
-            started,
-            args.run.quiet,
-            &args.output.out,
-        );
-    }
     run.documents_read += stage.lines.len() as u64;
     run.documents_written += stage.lines.len() as u64;
     run.bytes_read = std::fs::metadata(&input).map(|m| m.len()).unwrap_or(0);
-    let result = write_annotated(&input, &stage, args.dedup.dedup, &mut dir, args.run.quiet)
-        .and_then(|()| write_duplicates(&dir, &stage.report));
-    if let Err(e) = result {
-        dir.abandon();
-        return Err(e);
+    let written = write_annotated(&input, &stage, args.dedup.dedup, &mut dir, args.run.quiet)
+        .and_then(|outcome| {
+            if outcome == Outcome::Finished {
+                write_duplicates(&dir, &stage.report)?;
+                std::fs::remove_file(&spill)
+                    .with_context(|| format!("removing {}", spill.display()))?;
+            }
+            Ok(outcome)
+        });
+    match written {
+        Ok(Outcome::Finished) => {}
+        Ok(Outcome::Interrupted) => {
+            dir.abandon();
+            return finish(
+                &mut run,
+                Outcome::Interrupted,
+                started,
+                args.run.quiet,
+                &args.output.out,
+            );
+        }
+        Err(e) => {
+            dir.abandon();
+            return Err(e);
+        }
     }
     count_clusters(&mut run, &stage.report);
     run.seconds = started.elapsed().as_secs_f64();
@@ -468,7 +535,7 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     }
     finish(
         &mut run,
-        super::batch::Outcome::Finished,
+        Outcome::Finished,
         started,
         args.run.quiet,
         &args.output.out,
@@ -489,15 +556,16 @@ mod tests {
             paragraphs: None,
             text: Some("a\n\nb".into()),
         };
-        assert_eq!(outlet(&view(Some("scmp"), None)), "scmp");
+        let outlet_of = |view: View| outlet(view.site.as_deref(), view.url.as_deref(), &view.id);
+        assert_eq!(outlet_of(view(Some("scmp"), None)), "scmp");
         assert_eq!(
-            outlet(&view(
+            outlet_of(view(
                 Some("unknown"),
                 Some("https://www.blog.example.org/x")
             )),
             "blog.example.org"
         );
-        assert_eq!(outlet(&view(Some("unknown"), None)), "unknown:d");
+        assert_eq!(outlet_of(view(Some("unknown"), None)), "unknown:d");
         assert_eq!(view(None, None).paragraphs(), ["a", "b"]);
     }
 }

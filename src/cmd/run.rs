@@ -1,12 +1,19 @@
 //! `newsclean run`: clean, then find near-duplicate paragraphs across the whole batch. The
-//! clean pass stages its records in the output's staging directory; the dedup stage reads
-//! them twice (sketch, then annotate) and writes the final `documents.jsonl`.
+//! clean pass sketches every paragraph as it goes, staging its records and their normalised
+//! paragraphs (the spill) in the output's staging directory; detection reads candidates'
+//! words back from the spill, and the annotate pass reads the staged records once more to
+//! write the final `documents.jsonl`.
 
 use super::batch::{self, Outcome};
 use super::clean::finish;
-use super::dedup::{config, count_clusters, detect, write_annotated, write_duplicates};
+use super::dedup::{
+    config, count_clusters, document_info, find_duplicates, write_annotated, write_duplicates,
+    Stage, StagedTexts, SPILL,
+};
 use super::{cleaner, init_threads, message, progress};
 use crate::cli::RunCommandArgs;
+use crate::dedup::spill::{sketch_document, SpillWriter};
+use crate::dedup::Detector;
 use crate::exit_codes::Exit;
 use crate::output::OutputDir;
 use crate::report::RunReport;
@@ -34,27 +41,74 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         !args.output.no_text_files,
     )?;
     let staged = dir.staging().join(STAGED);
+    let spill_path = dir.staging().join(SPILL);
     let outcome = (|| -> anyhow::Result<Outcome> {
         let mut out = dir.create_file(STAGED)?;
+        let mut spill = SpillWriter::create(&spill_path)
+            .with_context(|| format!("creating {}", spill_path.display()))?;
+        let mut detector = Detector::new(config.clone());
+        let mut offsets = Vec::new();
+        let mut offset = 0u64;
         let bar = progress(total, args.run.quiet, "clean");
-        let outcome = batch::process(reader, &cleaner, &bar, &mut report, |record| {
-            serde_json::to_writer(&mut out, &record)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        })?;
+        // Each record is serialised and its paragraphs normalised and sketched in the
+        // parallel clean pass: the detector gets sketches, the spill the normalised words.
+        let outcome = batch::process(
+            reader,
+            &cleaner,
+            &bar,
+            &mut report,
+            |record| {
+                let line = serde_json::to_vec(record)?;
+                let paragraphs = record.paragraphs.iter().map(|p| p.text.as_str());
+                let (sketches, block) = sketch_document(paragraphs, &config);
+                Ok((line, sketches, block))
+            },
+            |record, (line, sketches, block)| {
+                out.write_all(&line)?;
+                out.write_all(b"\n")?;
+                offsets.push(offset);
+                offset += line.len() as u64 + 1;
+                spill.append(&block)?;
+                let url = record.url.as_deref();
+                let credits = &record.metadata.credits;
+                detector.add_document(
+                    document_info(&record.id, Some(&record.site), url, credits),
+                    sketches,
+                );
+                Ok(())
+            },
+        )?;
         bar.finish_and_clear();
         out.flush()
             .with_context(|| format!("writing {}", staged.display()))?;
         if outcome == Outcome::Interrupted {
             return Ok(outcome);
         }
-        let stage = detect(&staged, &config, args.run.quiet, &mut report, false)?;
-        if batch::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        let lines = (1..=offsets.len() as u64).collect();
+        let texts = StagedTexts {
+            records: staged.clone(),
+            offsets,
+            spill: spill
+                .finish(&spill_path)
+                .with_context(|| format!("writing {}", spill_path.display()))?,
+        };
+        let Some(dedup) = find_duplicates(detector, &texts, args.run.quiet) else {
+            return Ok(Outcome::Interrupted);
+        };
+        drop(texts);
+        let stage = Stage {
+            report: dedup,
+            lines,
+        };
+        if write_annotated(&staged, &stage, args.dedup.dedup, &mut dir, args.run.quiet)?
+            == Outcome::Interrupted
+        {
             return Ok(Outcome::Interrupted);
         }
-        write_annotated(&staged, &stage, args.dedup.dedup, &mut dir, args.run.quiet)?;
         write_duplicates(&dir, &stage.report)?;
-        std::fs::remove_file(&staged).with_context(|| format!("removing {}", staged.display()))?;
+        for path in [&staged, &spill_path] {
+            std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+        }
         count_clusters(&mut report, &stage.report);
         if !args.run.quiet {
             message(stage.report.summary().trim_end());

@@ -64,6 +64,7 @@ pub mod cluster;
 pub mod fingerprint;
 pub mod index;
 pub mod normalize;
+pub mod spill;
 pub mod verify;
 
 use std::cell::RefCell;
@@ -428,9 +429,20 @@ pub struct DocumentInfo {
 /// Must return one text per key, in the order of `keys`, the same cleaned text that was
 /// sketched. A missing text (a shorter vector) counts as empty: its candidates are dropped
 /// and counted in [`DedupStats::missing_texts`].
-pub trait ParagraphTexts {
+pub trait ParagraphTexts: Sync {
     /// The texts of `keys`, in order.
     fn texts(&self, keys: &[ParagraphKey]) -> Vec<String>;
+
+    /// The normalised words of `keys`, in order, as [`normalize::normalize`] makes them from
+    /// [`texts`](Self::texts) (which is what this default does). A caller that kept them
+    /// while sketching ([`spill`]) answers without reading texts back; a shorter vector
+    /// counts as missing texts.
+    fn normalized(&self, keys: &[ParagraphKey]) -> Vec<Normalized> {
+        self.texts(keys)
+            .par_iter()
+            .map(|text| normalize::normalize(text))
+            .collect()
+    }
 }
 
 /// Texts held in memory, `texts[doc][para]`: the simple [`ParagraphTexts`] for callers
@@ -720,22 +732,34 @@ impl Detector {
         found
     }
 
-    /// Verifies every candidate and builds the report. Texts are fetched through `texts`
-    /// in batches of `verify_batch` candidate pairs; only candidate paragraphs are fetched.
-    pub fn finish(mut self, texts: &dyn ParagraphTexts) -> DedupReport {
+    /// Verifies every candidate and builds the report. Normalised words are fetched through
+    /// `texts` in batches of `verify_batch` candidate pairs; only candidate paragraphs are
+    /// fetched, and the texts of matched ones.
+    pub fn finish(self, texts: &dyn ParagraphTexts) -> DedupReport {
+        self.finish_unless(texts, &|| false)
+            .expect("never cancelled")
+    }
+
+    /// [`Detector::finish`], asking `cancelled` between stages and verification batches:
+    /// `None` as soon as it says true (a user's Ctrl-C), so a long detection stops promptly.
+    pub fn finish_unless(
+        mut self,
+        texts: &dyn ParagraphTexts,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<DedupReport> {
         let index_heap_bytes = self.index_heap_bytes();
         let candidates = self.candidates();
         // The anchors and content hashes have served; free them before texts come in.
         self.postings = Vec::new();
         self.content_hashes = Vec::new();
         let merged = candidates.merged();
-        let mut verification = verify_candidates(&self, &merged, texts);
+        let mut verification = verify_candidates(&self, &merged, texts, cancelled)?;
         let expansion = if self.config.expand_documents {
             self.expansion_candidates(&candidates, &merged, &verification.pairs)
         } else {
             Vec::new()
         };
-        let expanded = verify_candidates(&self, &expansion, texts);
+        let expanded = verify_candidates(&self, &expansion, texts, cancelled)?;
         let expanded_pairs = expanded.pairs.len();
         verification.pairs.extend(expanded.pairs);
         verification.texts.extend(expanded.texts);
@@ -754,7 +778,10 @@ impl Detector {
             missing_texts: verification.missing_texts,
             index_heap_bytes,
         };
-        cluster::build_report(
+        if cancelled() {
+            return None;
+        }
+        Some(cluster::build_report(
             cluster::ReportInput {
                 config: &self.config,
                 documents: self.documents,
@@ -765,7 +792,7 @@ impl Detector {
                 texts: verification.texts,
             },
             stats,
-        )
+        ))
     }
 }
 
@@ -820,14 +847,15 @@ struct Verification {
     missing_texts: usize,
 }
 
-/// Verifies `candidates` batch by batch: fetch the texts of the batch's paragraphs,
-/// normalise them in parallel, decide the pairs in parallel, keep the texts of matched
-/// paragraphs (when the report includes texts) and drop the rest.
+/// Verifies `candidates` batch by batch: fetch the normalised words of the batch's
+/// paragraphs, decide the pairs in parallel, then (when the report includes texts) fetch the
+/// texts of the matched paragraphs only. `None` when `cancelled` said stop between batches.
 fn verify_candidates(
     detector: &Detector,
     candidates: &[u64],
     texts: &dyn ParagraphTexts,
-) -> Verification {
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Verification> {
     let config = &detector.config;
     let mut verification = Verification {
         pairs: Vec::new(),
@@ -835,6 +863,9 @@ fn verify_candidates(
         missing_texts: 0,
     };
     for batch in candidates.chunks(config.verify_batch) {
+        if cancelled() {
+            return None;
+        }
         let mut ids: Vec<u32> = batch
             .iter()
             .flat_map(|&pair| {
@@ -845,15 +876,15 @@ fn verify_candidates(
         ids.sort_unstable();
         ids.dedup();
         let keys: Vec<ParagraphKey> = ids.iter().map(|&id| detector.key_of(id)).collect();
-        let mut fetched = texts.texts(&keys);
+        let mut fetched = texts.normalized(&keys);
         if fetched.len() < keys.len() {
             verification.missing_texts += keys.len() - fetched.len();
-            fetched.resize(keys.len(), String::new());
+            fetched.resize(keys.len(), Normalized::default());
         }
         fetched.truncate(keys.len());
         let prepared: Vec<Prepared> = fetched
-            .par_iter()
-            .map(|text| Prepared::new(normalize::normalize(text), config.verify_ngram))
+            .into_par_iter()
+            .map(|normalized| Prepared::new(normalized, config.verify_ngram))
             .collect();
         let position = |id: u32| ids.binary_search(&id).expect("every batch id was fetched");
         let matched: Vec<VerifiedPair> = batch
@@ -870,19 +901,21 @@ fn verify_candidates(
                 })
             })
             .collect();
-        if config.include_texts {
-            for pair in &matched {
-                for id in [pair.a, pair.b] {
-                    verification
-                        .texts
-                        .entry(id)
-                        .or_insert_with(|| fetched[position(id)].clone());
-                }
-            }
-        }
         verification.pairs.extend(matched);
     }
-    verification
+    if config.include_texts {
+        let mut ids: Vec<u32> = verification
+            .pairs
+            .iter()
+            .flat_map(|pair| [pair.a, pair.b])
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let keys: Vec<ParagraphKey> = ids.iter().map(|&id| detector.key_of(id)).collect();
+        let fetched = texts.texts(&keys);
+        verification.texts = ids.into_iter().zip(fetched).collect();
+    }
+    Some(verification)
 }
 
 /// Kind of a paragraph cluster.

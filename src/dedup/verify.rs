@@ -124,6 +124,9 @@ pub struct Prepared {
     normalized: Normalized,
     grams: Vec<u64>,
     sorted_grams: Vec<u64>,
+    /// A 1024-bit Bloom filter (one bit per gram) over `sorted_grams`: most grams of a
+    /// candidate pair are not shared, and the filter says so without a binary search.
+    filter: [u64; 16],
 }
 
 impl Prepared {
@@ -133,11 +136,24 @@ impl Prepared {
         let mut sorted_grams = grams.clone();
         sorted_grams.sort_unstable();
         sorted_grams.dedup();
+        let mut filter = [0u64; 16];
+        for &gram in &sorted_grams {
+            let bit = filter_bit(gram);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
         Prepared {
             normalized,
             grams,
             sorted_grams,
+            filter,
         }
+    }
+
+    /// Whether `gram` is one of this paragraph's n-grams.
+    fn contains(&self, gram: u64) -> bool {
+        let bit = filter_bit(gram);
+        self.filter[bit / 64] & (1 << (bit % 64)) != 0
+            && self.sorted_grams.binary_search(&gram).is_ok()
     }
 
     /// The normalised paragraph.
@@ -146,11 +162,16 @@ impl Prepared {
     }
 }
 
+/// The filter bit of a gram hash: its top ten bits (the hash is well mixed).
+fn filter_bit(gram: u64) -> usize {
+    (gram >> 54) as usize
+}
+
 fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts {
     let words = this.normalized.len();
     let mut covered = vec![false; words];
     for (first, gram) in this.grams.iter().enumerate() {
-        if other.sorted_grams.binary_search(gram).is_ok() {
+        if other.contains(*gram) {
             for flag in &mut covered[first..first + ngram] {
                 *flag = true;
             }
