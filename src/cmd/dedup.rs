@@ -296,11 +296,17 @@ pub fn find_duplicates(
     texts: &StagedTexts,
     quiet: bool,
 ) -> Option<DedupReport> {
-    let bar = progress(0, quiet, "dedup");
-    bar.set_message(format!(
-        "verifying candidates among {} documents",
+    let what = format!(
+        "{} paragraphs of {} documents",
+        detector.paragraph_count(),
         detector.document_count()
-    ));
+    );
+    if !quiet {
+        // A line for logs too (the spinner is hidden when stderr is not a terminal).
+        message(format!("dedup: finding near-duplicates among {what}"));
+    }
+    let bar = progress(0, quiet, "dedup");
+    bar.set_message(format!("searching and verifying candidates among {what}"));
     let report = detector.finish_unless(texts, &|| INTERRUPTED.load(Ordering::SeqCst));
     bar.finish_and_clear();
     report

@@ -213,6 +213,56 @@ fn staging_left_by_a_killed_run_is_removed_by_the_next() {
     );
 }
 
+/// `run` interrupted while it looks for near-duplicates (after the clean pass): it stops
+/// promptly with 130, keeps the previous output and leaves no staging directory (nor its
+/// staged records and spill file) behind.
+#[test]
+fn run_interrupted_during_dedup_stops_promptly() {
+    use std::io::BufRead;
+    let d = dir!();
+    let before = previous_output(&d);
+    big_input(&d, 3000);
+    let mut child = d
+        .command()
+        .args(["run", "big", "--out", "out", "--force"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn newsclean");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "run ended before its dedup stage: {seen}"
+        );
+        seen.push_str(&line);
+        if line.contains("dedup: finding near-duplicates") {
+            break;
+        }
+    }
+    signal(&child, libc::SIGTERM);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("run did not stop within 30 s of SIGTERM during dedup");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let waited = start.elapsed();
+    stderr.read_to_string(&mut seen).unwrap();
+    eprintln!("run stopped {waited:.2?} after SIGTERM during dedup");
+    assert_eq!(status.code(), Some(130), "exit code; stderr:\n{seen}");
+    assert!(waited < Duration::from_secs(5), "took {waited:?}");
+    assert!(seen.contains("out left as it was"), "{seen}");
+    assert_eq!(snapshot(&d.path().join("out")), before);
+    assert_eq!(staging_dirs(&d), Vec::<String>::new());
+}
+
 /// A 1 MiB tmpfs mounted at `dir`, unmounted on drop.
 struct Tmpfs(std::path::PathBuf);
 
