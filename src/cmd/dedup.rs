@@ -15,16 +15,18 @@ use crate::dedup::spill::{sketch_document, Spill, SpillWriter};
 use crate::dedup::{
     ClusterKind, DedupConfig, DedupReport, Detector, DocumentInfo, ParagraphKey, ParagraphTexts,
 };
+use crate::document::{Origin, Removal};
 use crate::exit_codes::Exit;
 use crate::input::{InputError, InputErrorKind};
 use crate::output::OutputDir;
+use crate::output::Record;
 use crate::report::RunReport;
 use crate::site::{host_of, UNKNOWN};
-use crate::{document::Origin, Rules};
+use crate::Rules;
 use anyhow::Context;
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -37,39 +39,15 @@ pub const SPILL: &str = ".paragraphs.spill";
 /// Records read per parallel chunk.
 const CHUNK_LINES: usize = 4096;
 
-/// The fields of a record the detector needs.
+/// The paragraphs of a record, all that reading texts back needs.
 #[derive(Deserialize)]
-struct View {
-    id: String,
-    #[serde(default)]
-    site: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    credits: Vec<String>,
-    #[serde(default)]
-    paragraphs: Option<Vec<ParagraphText>>,
-    #[serde(default)]
-    text: Option<String>,
+struct ParagraphsView {
+    paragraphs: Vec<ParagraphText>,
 }
 
 #[derive(Deserialize)]
 struct ParagraphText {
     text: String,
-}
-
-impl View {
-    fn paragraphs(self) -> Vec<String> {
-        match (self.paragraphs, self.text) {
-            (Some(ps), _) => ps.into_iter().map(|p| p.text).collect(),
-            (None, Some(text)) => text
-                .split("\n\n")
-                .map(str::to_string)
-                .filter(|p| !p.trim().is_empty())
-                .collect(),
-            (None, None) => Vec::new(),
-        }
-    }
 }
 
 /// The outlet a record counts as: its site; for an unrecognised site the URL's host; with
@@ -143,8 +121,8 @@ impl ParagraphTexts for StagedTexts {
             {
                 continue;
             }
-            if let Ok(view) = serde_json::from_slice::<View>(&line) {
-                loaded.insert(doc, view.paragraphs());
+            if let Ok(view) = serde_json::from_slice::<ParagraphsView>(&line) {
+                loaded.insert(doc, view.paragraphs.into_iter().map(|p| p.text).collect());
             }
         }
         keys.iter()
@@ -232,17 +210,16 @@ pub fn detect(
             .into_par_iter()
             .map(|(offset, line, bytes)| {
                 let parsed =
-                    serde_json::from_slice::<View>(&bytes).map_err(|e| (line, e.to_string()));
-                let out = parsed.map(|view| {
+                    serde_json::from_slice::<Record>(&bytes).map_err(|e| (line, e.to_string()));
+                let out = parsed.map(|record| {
                     let info = document_info(
-                        &view.id,
-                        view.site.as_deref(),
-                        view.url.as_deref(),
-                        &view.credits,
+                        &record.id,
+                        Some(&record.site),
+                        record.url.as_deref(),
+                        &record.metadata.credits,
                     );
-                    let paragraphs = view.paragraphs();
-                    let (sketches, block) =
-                        sketch_document(paragraphs.iter().map(String::as_str), config);
+                    let paragraphs = record.paragraphs.iter().map(|p| p.text.as_str());
+                    let (sketches, block) = sketch_document(paragraphs, config);
                     (info, sketches, block)
                 });
                 (offset, line, bytes.len(), out)
@@ -314,54 +291,40 @@ pub fn find_duplicates(
 
 /// Adds the dedup annotation to each paragraph of a record; in drop mode removes later copies
 /// (not shared quotes, which are no copies) and records them in `removed` as `dedup:<cluster>`.
-fn annotate(record: &mut Value, doc: u32, report: &DedupReport, mode: DedupMode) {
-    let Some(paragraphs) = record.get_mut("paragraphs").and_then(Value::as_array_mut) else {
-        return;
-    };
+fn annotate(record: &mut Record, doc: u32, report: &DedupReport, mode: DedupMode) {
     let mut dropped = Vec::new();
-    let mut kept = Vec::with_capacity(paragraphs.len());
-    for (i, mut p) in paragraphs.drain(..).enumerate() {
+    let paragraphs = std::mem::take(&mut record.paragraphs);
+    for (i, mut p) in paragraphs.into_iter().enumerate() {
         let ann = report.annotation(ParagraphKey {
             doc,
             para: i as u32,
         });
         if let (DedupMode::Drop, Some(a)) = (mode, ann) {
             if !a.first && a.kind != ClusterKind::SharedQuote {
-                dropped.push(json!({"line": p["line"], "text": p["text"], "rule": format!("dedup:{}", a.cluster)}));
+                dropped.push(Removal {
+                    line: p.line,
+                    text: p.text,
+                    rule: format!("dedup:{}", a.cluster),
+                });
                 continue;
             }
         }
-        if let Some(obj) = p.as_object_mut() {
-            obj.insert(
-                "cluster".into(),
-                ann.map_or(Value::Null, |a| json!(a.cluster)),
-            );
-            obj.insert("kind".into(), ann.map_or(Value::Null, |a| json!(a.kind)));
-            obj.insert(
-                "similarity".into(),
-                ann.map_or(Value::Null, |a| {
-                    json!((a.similarity * 1000.0).round() / 1000.0)
-                }),
-            );
-        }
-        kept.push(p);
+        p.cluster = Some(ann.map(|a| a.cluster));
+        p.kind = Some(ann.map(|a| a.kind.as_str().to_string()));
+        p.similarity = Some(ann.map(|a| (a.similarity * 1000.0).round() / 1000.0));
+        record.paragraphs.push(p);
     }
-    *paragraphs = kept;
     if dropped.is_empty() {
         return;
     }
-    let text = paragraphs
+    record.text = record
+        .paragraphs
         .iter()
-        .filter_map(|p| p["text"].as_str())
+        .map(|p| p.text.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
-    record["text"] = Value::String(text);
-    if let Some(removed) = record.get_mut("removed").and_then(Value::as_array_mut) {
-        removed.extend(dropped);
-        removed.sort_by_key(|r| r["line"].as_u64().unwrap_or(0));
-    } else {
-        record["removed"] = Value::Array(dropped);
-    }
+    record.removed.extend(dropped);
+    record.removed.sort_by_key(|r| r.line);
 }
 
 /// A record annotated in parallel, ready to be written in order.
@@ -407,14 +370,12 @@ pub fn write_annotated(
         let written: Vec<anyhow::Result<Annotated>> = jobs
             .into_par_iter()
             .map(|(doc, bytes)| {
-                let mut record: Value = serde_json::from_slice(&bytes)?;
+                let mut record: Record = serde_json::from_slice(&bytes)?;
                 annotate(&mut record, doc, &stage.report, mode);
-                let id = record["id"].as_str().unwrap_or_default().to_string();
-                let text = record["text"].as_str().unwrap_or_default().to_string();
                 Ok(Annotated {
                     line: serde_json::to_vec(&record)?,
-                    id,
-                    text,
+                    id: record.id,
+                    text: record.text,
                     input_len: bytes.len(),
                 })
             })
@@ -554,24 +515,12 @@ mod tests {
 
     #[test]
     fn outlets() {
-        let view = |site: Option<&str>, url: Option<&str>| View {
-            id: "d".into(),
-            site: site.map(str::to_string),
-            url: url.map(str::to_string),
-            credits: vec![],
-            paragraphs: None,
-            text: Some("a\n\nb".into()),
-        };
-        let outlet_of = |view: View| outlet(view.site.as_deref(), view.url.as_deref(), &view.id);
-        assert_eq!(outlet_of(view(Some("scmp"), None)), "scmp");
+        assert_eq!(outlet(Some("scmp"), None, "d"), "scmp");
         assert_eq!(
-            outlet_of(view(
-                Some("unknown"),
-                Some("https://www.blog.example.org/x")
-            )),
+            outlet(Some("unknown"), Some("https://www.blog.example.org/x"), "d"),
             "blog.example.org"
         );
-        assert_eq!(outlet_of(view(Some("unknown"), None)), "unknown:d");
-        assert_eq!(view(None, None).paragraphs(), ["a", "b"]);
+        assert_eq!(outlet(Some("unknown"), None, "d"), "unknown:d");
+        assert_eq!(outlet(None, None, "d"), "unknown:d");
     }
 }

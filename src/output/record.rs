@@ -13,15 +13,17 @@ pub struct ParagraphRecord {
     /// The site-independent classifier's verdict, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Near-duplicate cluster id (present, maybe null, when dedup ran).
+    /// Near-duplicate cluster id: absent when dedup did not run, null for a paragraph in no
+    /// cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Option<u32>>,
-    /// The cluster's kind (`syndicated`, `site-template`, `repeated`, `shared-quote`).
+    /// The cluster's kind (`syndicated`, `site-template`, `repeated`, `shared-quote`); absent
+    /// or null as `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Similarity to the closest other member of the cluster.
+    pub kind: Option<Option<String>>,
+    /// Similarity to the closest other member of the cluster; absent or null as `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<f64>,
+    pub similarity: Option<Option<f64>>,
 }
 
 /// One line of `documents.jsonl`.
