@@ -10,8 +10,8 @@ use super::batch::{report_failure, Outcome, INTERRUPTED};
 use super::clean::finish;
 use super::{init_threads, message, progress};
 use crate::cli::{DedupArgs, DedupCommandArgs, DedupMode};
-use crate::dedup::normalize::Normalized;
 use crate::dedup::spill::{sketch_document, Spill, SpillWriter};
+use crate::dedup::verify::Prepared;
 use crate::dedup::{
     ClusterKind, DedupConfig, DedupReport, Detector, DocumentInfo, ParagraphKey, ParagraphTexts,
 };
@@ -35,6 +35,9 @@ use std::time::Instant;
 
 /// The spill file of normalised paragraphs, inside the staging directory.
 pub const SPILL: &str = ".paragraphs.spill";
+
+/// Paragraph clusters whose member texts are read back at once for `duplicates.jsonl`.
+const CLUSTERS_PER_FETCH: usize = 4096;
 
 /// Records read per parallel chunk.
 const CHUNK_LINES: usize = 4096;
@@ -81,6 +84,8 @@ pub fn config(args: &DedupArgs) -> anyhow::Result<DedupConfig> {
         copy_threshold: args.similarity,
         max_hamming: args.max_hamming,
         short_words: args.short_words,
+        // Texts are read back from disk when duplicates.jsonl is written.
+        include_texts: false,
         ..DedupConfig::default()
     };
     config.validate().context("dedup settings")?;
@@ -97,8 +102,8 @@ pub struct StagedTexts {
 }
 
 impl ParagraphTexts for StagedTexts {
-    fn normalized(&self, keys: &[ParagraphKey]) -> Vec<Normalized> {
-        self.spill.normalized(keys)
+    fn prepared(&self, keys: &[ParagraphKey], ngram: usize) -> Vec<Prepared> {
+        self.spill.prepared(keys, ngram)
     }
 
     fn texts(&self, keys: &[ParagraphKey]) -> Vec<String> {
@@ -173,11 +178,13 @@ fn open_chunks(path: &Path) -> anyhow::Result<Chunks<BufReader<File>>> {
     })
 }
 
-/// The outcome of the stage: the detector's report, and which input lines became documents.
+/// The outcome of the stage: the detector's report, which input lines became documents, and
+/// where their texts are.
 pub struct Stage {
     pub report: DedupReport,
     /// Input line number of each detector document, in order.
     pub lines: Vec<u64>,
+    pub texts: StagedTexts,
 }
 
 /// Pass one of `dedup`: sketch every record of `path`, spilling the normalised paragraphs to
@@ -264,7 +271,13 @@ pub fn detect(
             .finish(spill_path)
             .with_context(|| format!("writing {}", spill_path.display()))?,
     };
-    Ok(find_duplicates(detector, &texts, quiet).map(|report| Stage { report, lines }))
+    Ok(
+        find_duplicates(detector, &texts, quiet).map(|report| Stage {
+            report,
+            lines,
+            texts,
+        }),
+    )
 }
 
 /// Candidate search, verification and clustering, with a spinner; `None` when interrupted.
@@ -391,14 +404,31 @@ pub fn write_annotated(
 }
 
 /// Writes `duplicates.jsonl`: one line per paragraph cluster, then one per document cluster,
-/// each with a `level` field.
-pub fn write_duplicates(dir: &OutputDir, report: &DedupReport) -> anyhow::Result<()> {
+/// each with a `level` field. The detector keeps no texts ([`config`] turns
+/// `include_texts` off): members' texts are read back from `texts` a few thousand clusters
+/// at a time, so the report never holds the batch's flagged text at once.
+pub fn write_duplicates(
+    dir: &OutputDir,
+    report: &DedupReport,
+    texts: &dyn ParagraphTexts,
+) -> anyhow::Result<()> {
     let mut out = dir.create_file("duplicates.jsonl")?;
-    for cluster in &report.clusters {
-        let mut v = serde_json::to_value(cluster)?;
-        v["level"] = json!("paragraph");
-        serde_json::to_writer(&mut out, &v)?;
-        out.write_all(b"\n")?;
+    for clusters in report.clusters.chunks(CLUSTERS_PER_FETCH) {
+        let keys: Vec<ParagraphKey> = clusters
+            .iter()
+            .flat_map(|c| c.members.iter().map(|m| m.key))
+            .collect();
+        let mut fetched = texts.texts(&keys).into_iter();
+        for cluster in clusters {
+            let mut cluster = cluster.clone();
+            for member in &mut cluster.members {
+                member.text = fetched.next().unwrap_or_default();
+            }
+            let mut v = serde_json::to_value(&cluster)?;
+            v["level"] = json!("paragraph");
+            serde_json::to_writer(&mut out, &v)?;
+            out.write_all(b"\n")?;
+        }
     }
     for cluster in &report.document_clusters {
         let mut v = serde_json::to_value(cluster)?;
@@ -469,7 +499,7 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     let written = write_annotated(&input, &stage, args.dedup.dedup, &mut dir, args.run.quiet)
         .and_then(|outcome| {
             if outcome == Outcome::Finished {
-                write_duplicates(&dir, &stage.report)?;
+                write_duplicates(&dir, &stage.report, &stage.texts)?;
                 std::fs::remove_file(&spill)
                     .with_context(|| format!("removing {}", spill.display()))?;
             }

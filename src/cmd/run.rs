@@ -95,17 +95,17 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         let Some(dedup) = find_duplicates(detector, &texts, args.run.quiet) else {
             return Ok(Outcome::Interrupted);
         };
-        drop(texts);
         let stage = Stage {
             report: dedup,
             lines,
+            texts,
         };
         if write_annotated(&staged, &stage, args.dedup.dedup, &mut dir, args.run.quiet)?
             == Outcome::Interrupted
         {
             return Ok(Outcome::Interrupted);
         }
-        write_duplicates(&dir, &stage.report)?;
+        write_duplicates(&dir, &stage.report, &stage.texts)?;
         for path in [&staged, &spill_path] {
             std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
         }

@@ -384,6 +384,15 @@ pub fn sketch(text: &str, config: &DedupConfig) -> ParagraphSketch {
 
 /// Sketches an already normalised paragraph.
 pub fn sketch_normalized(normalized: &Normalized, config: &DedupConfig) -> ParagraphSketch {
+    sketch_hashed(normalized, &fingerprint::word_hashes(normalized), config)
+}
+
+/// Sketches a normalised paragraph whose word hashes ([`fingerprint::word_hashes`]) are known.
+pub fn sketch_hashed(
+    normalized: &Normalized,
+    hashes: &[u64],
+    config: &DedupConfig,
+) -> ParagraphSketch {
     let words = normalized.len();
     let content_hash = fingerprint::content_hash(normalized);
     if words < config.short_words {
@@ -395,12 +404,11 @@ pub fn sketch_normalized(normalized: &Normalized, config: &DedupConfig) -> Parag
             anchors: Vec::new(),
         };
     }
-    let hashes = fingerprint::word_hashes(normalized);
     ParagraphSketch {
         simhash: fingerprint::simhash(normalized, config.simhash_ngram),
         content_hash,
         words: words as u32,
-        anchors: fingerprint::anchors(&hashes, config.anchor_ngram, config.anchor_window),
+        anchors: fingerprint::anchors(hashes, config.anchor_ngram, config.anchor_window),
     }
 }
 
@@ -433,14 +441,14 @@ pub trait ParagraphTexts: Sync {
     /// The texts of `keys`, in order.
     fn texts(&self, keys: &[ParagraphKey]) -> Vec<String>;
 
-    /// The normalised words of `keys`, in order, as [`normalize::normalize`] makes them from
-    /// [`texts`](Self::texts) (which is what this default does). A caller that kept them
-    /// while sketching ([`spill`]) answers without reading texts back; a shorter vector
-    /// counts as missing texts.
-    fn normalized(&self, keys: &[ParagraphKey]) -> Vec<Normalized> {
+    /// What verification needs of `keys` ([`Prepared`], with word `ngram`s), in order. This
+    /// default normalises [`texts`](Self::texts); a caller that kept the words while
+    /// sketching ([`spill`]) answers without reading texts back. A shorter vector counts as
+    /// missing texts.
+    fn prepared(&self, keys: &[ParagraphKey], ngram: usize) -> Vec<Prepared> {
         self.texts(keys)
             .par_iter()
-            .map(|text| normalize::normalize(text))
+            .map(|text| Prepared::new(normalize::normalize(text), ngram))
             .collect()
     }
 }
@@ -764,6 +772,7 @@ impl Detector {
         verification.pairs.extend(expanded.pairs);
         verification.texts.extend(expanded.texts);
         verification.missing_texts += expanded.missing_texts;
+        verification.prepared += expanded.prepared;
         let stats = DedupStats {
             documents: self.documents.len(),
             paragraphs: self.simhashes.len(),
@@ -776,6 +785,7 @@ impl Detector {
             boilerplate_anchors: candidates.boilerplate_anchors,
             verified_pairs: verification.pairs.len(),
             missing_texts: verification.missing_texts,
+            prepared_paragraphs: verification.prepared,
             index_heap_bytes,
         };
         if cancelled() {
@@ -845,9 +855,11 @@ struct Verification {
     pairs: Vec<VerifiedPair>,
     texts: HashMap<u32, String>,
     missing_texts: usize,
+    /// Paragraphs prepared for verification, counting each batch a paragraph is in.
+    prepared: usize,
 }
 
-/// Verifies `candidates` batch by batch: fetch the normalised words of the batch's
+/// Verifies `candidates` batch by batch: prepare the batch's
 /// paragraphs, decide the pairs in parallel, then (when the report includes texts) fetch the
 /// texts of the matched paragraphs only. `None` when `cancelled` said stop between batches.
 fn verify_candidates(
@@ -861,6 +873,7 @@ fn verify_candidates(
         pairs: Vec::new(),
         texts: HashMap::new(),
         missing_texts: 0,
+        prepared: 0,
     };
     for batch in candidates.chunks(config.verify_batch) {
         if cancelled() {
@@ -876,16 +889,13 @@ fn verify_candidates(
         ids.sort_unstable();
         ids.dedup();
         let keys: Vec<ParagraphKey> = ids.iter().map(|&id| detector.key_of(id)).collect();
-        let mut fetched = texts.normalized(&keys);
-        if fetched.len() < keys.len() {
-            verification.missing_texts += keys.len() - fetched.len();
-            fetched.resize(keys.len(), Normalized::default());
+        let mut prepared = texts.prepared(&keys, config.verify_ngram);
+        verification.prepared += keys.len();
+        if prepared.len() < keys.len() {
+            verification.missing_texts += keys.len() - prepared.len();
+            prepared.resize(keys.len(), Prepared::default());
         }
-        fetched.truncate(keys.len());
-        let prepared: Vec<Prepared> = fetched
-            .into_par_iter()
-            .map(|normalized| Prepared::new(normalized, config.verify_ngram))
-            .collect();
+        prepared.truncate(keys.len());
         let position = |id: u32| ids.binary_search(&id).expect("every batch id was fetched");
         let matched: Vec<VerifiedPair> = batch
             .par_iter()
@@ -911,9 +921,14 @@ fn verify_candidates(
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let keys: Vec<ParagraphKey> = ids.iter().map(|&id| detector.key_of(id)).collect();
-        let fetched = texts.texts(&keys);
-        verification.texts = ids.into_iter().zip(fetched).collect();
+        // In batches: a texts source may load whole documents to answer.
+        for batch in ids.chunks(config.verify_batch) {
+            let keys: Vec<ParagraphKey> = batch.iter().map(|&id| detector.key_of(id)).collect();
+            let fetched = texts.texts(&keys);
+            verification
+                .texts
+                .extend(batch.iter().copied().zip(fetched));
+        }
     }
     Some(verification)
 }
@@ -1098,6 +1113,9 @@ pub struct DedupStats {
     pub verified_pairs: usize,
     /// Texts the caller did not return.
     pub missing_texts: usize,
+    /// Paragraphs prepared for verification (a paragraph in several verification batches
+    /// counts once per batch).
+    pub prepared_paragraphs: usize,
     /// Heap bytes of the index when finishing.
     pub index_heap_bytes: usize,
 }

@@ -109,11 +109,6 @@ impl Normalized {
         self.words[index].sentence_start
     }
 
-    /// Reassembles a paragraph from its text and spans, as [`super::spill`] stored them.
-    pub(super) fn from_parts(text: String, words: Vec<WordSpan>) -> Normalized {
-        Normalized { text, words }
-    }
-
     fn clear(&mut self) {
         self.text.clear();
         self.words.clear();

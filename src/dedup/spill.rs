@@ -1,26 +1,27 @@
-//! A spill file of normalised paragraphs, so that verification reads back the words a
-//! paragraph was sketched from instead of re-reading and re-normalising its text.
+//! A spill file of the paragraphs' words, so that verification reads back what a paragraph
+//! was sketched from instead of re-reading and re-normalising its text.
 //!
-//! While sketching, each document's paragraphs are normalised once; [`sketch_document`]
-//! returns their sketches and an encoded block of their normalised words, which the caller
-//! appends to a [`SpillWriter`] in document order. [`Spill::normalized`] later decodes the
-//! paragraphs a verification batch needs, reading each document's block with one positioned
-//! read (documents in parallel). Memory holds one offset per document; the words stay on disk.
+//! While sketching, each document's paragraphs are normalised and their words hashed once;
+//! [`sketch_document`] returns their sketches and an encoded block of their word hashes and
+//! flags, which the caller appends to a [`SpillWriter`] in document order.
+//! [`Spill::prepared`] later decodes the paragraphs a verification batch needs, reading each
+//! document's block with one positioned read (documents in parallel). Memory holds one
+//! offset per document; the words stay on disk (9 bytes a word).
 //!
-//! Block layout, little-endian: paragraph count (`u32`), then per paragraph the byte length
-//! of its normalised text (`u32`), its word count (`u32`), the text (words joined by single
-//! spaces) and one flag byte per word (bit 0 quoted, bit 1 opens a sentence).
+//! Block layout, little-endian: paragraph count (`u32`), then per paragraph its word count
+//! (`u32`), one `u64` hash per word ([`fingerprint::word_hashes`]) and one flag byte per word
+//! ([`verify::word_flags`]).
 
-use super::normalize::{normalize_into, Normalized, WordSpan};
-use super::{sketch_normalized, DedupConfig, ParagraphKey, ParagraphSketch};
+use super::fingerprint;
+use super::normalize::{normalize_into, Normalized};
+use super::verify::{self, Prepared};
+use super::{sketch_hashed, DedupConfig, ParagraphKey, ParagraphSketch};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-
-const QUOTED: u8 = 1;
-const SENTENCE_START: u8 = 2;
 
 /// Normalises each paragraph of a document once, returning its sketches and its encoded
 /// spill block. Pure: run it in rayon.
@@ -34,8 +35,13 @@ pub fn sketch_document<'a>(
     push_u32(&mut block, paragraphs.len());
     for text in paragraphs {
         normalize_into(text, &mut normalized);
-        sketches.push(sketch_normalized(&normalized, config));
-        encode(&normalized, &mut block);
+        let hashes = fingerprint::word_hashes(&normalized);
+        sketches.push(sketch_hashed(&normalized, &hashes, config));
+        push_u32(&mut block, hashes.len());
+        for hash in hashes {
+            block.extend_from_slice(&hash.to_le_bytes());
+        }
+        block.extend(verify::word_flags(&normalized));
     }
     (sketches, block)
 }
@@ -45,15 +51,6 @@ fn push_u32(out: &mut Vec<u8>, value: usize) {
     out.extend_from_slice(&value.to_le_bytes());
 }
 
-fn encode(normalized: &Normalized, out: &mut Vec<u8>) {
-    push_u32(out, normalized.text().len());
-    push_u32(out, normalized.len());
-    out.extend_from_slice(normalized.text().as_bytes());
-    out.extend(normalized.spans().iter().map(|span| {
-        (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
-    }));
-}
-
 /// Reads a little-endian `u32` at `*at`, advancing it.
 fn take_u32(block: &[u8], at: &mut usize) -> Option<usize> {
     let bytes = block.get(*at..*at + 4)?;
@@ -61,38 +58,38 @@ fn take_u32(block: &[u8], at: &mut usize) -> Option<usize> {
     Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
 }
 
-/// Decodes paragraph `para` of a document block; `None` when the block is malformed or the
-/// document has fewer paragraphs.
-fn decode(block: &[u8], para: usize) -> Option<Normalized> {
+/// Prepares paragraph `para` of a document block for verification; `None` when the block
+/// is malformed or the document has fewer paragraphs.
+fn decode(block: &[u8], para: usize, ngram: usize) -> Option<Prepared> {
     let mut at = 0;
     let count = take_u32(block, &mut at)?;
     if para >= count {
         return None;
     }
-    for index in 0.. {
-        let text_len = take_u32(block, &mut at)?;
+    for _ in 0..para {
         let words = take_u32(block, &mut at)?;
-        if index < para {
-            at = at.checked_add(text_len)?.checked_add(words)?;
-            continue;
-        }
-        let text = std::str::from_utf8(block.get(at..at + text_len)?).ok()?;
-        let flags = block.get(at + text_len..at + text_len + words)?;
-        // The text is the words joined by single spaces (no word holds a space).
-        let mut spans = Vec::with_capacity(words);
-        let mut start = 0;
-        for (word, &flag) in text.split(' ').zip(flags).filter(|_| words > 0) {
-            spans.push(WordSpan {
-                start: start as u32,
-                end: (start + word.len()) as u32,
-                quoted: flag & QUOTED != 0,
-                sentence_start: flag & SENTENCE_START != 0,
-            });
-            start += word.len() + 1;
-        }
-        return (spans.len() == words).then(|| Normalized::from_parts(text.to_owned(), spans));
+        at = at.checked_add(words.checked_mul(9)?)?;
     }
-    None
+    let words = take_u32(block, &mut at)?;
+    let hashes = block.get(at..at.checked_add(words.checked_mul(8)?)?)?;
+    at += words * 8;
+    let flags = block.get(at..at.checked_add(words)?)?.to_vec();
+    HASHES.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        buffer.extend(
+            hashes
+                .chunks_exact(8)
+                .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes"))),
+        );
+        Some(Prepared::from_words(&buffer, flags, ngram))
+    })
+}
+
+thread_local! {
+    /// Per-thread buffers for decoding: a document block, a paragraph's word hashes.
+    static BLOCK: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Appends document blocks to a spill file, remembering where each starts.
@@ -139,38 +136,51 @@ pub struct Spill {
 }
 
 impl Spill {
-    /// The normalised words of `keys`, in order; a paragraph that cannot be read back comes
-    /// out empty (it then matches nothing).
-    pub fn normalized(&self, keys: &[ParagraphKey]) -> Vec<Normalized> {
+    /// What verification needs of `keys`, with word `ngram`s, in order; a paragraph that
+    /// cannot be read back comes out empty (it then matches nothing).
+    pub fn prepared(&self, keys: &[ParagraphKey], ngram: usize) -> Vec<Prepared> {
         // Keys grouped by document, so each block is read once.
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_unstable_by_key(|&i| keys[i]);
         let groups: Vec<&[usize]> = order
             .chunk_by(|&a, &b| keys[a].doc == keys[b].doc)
             .collect();
-        let decoded: Vec<Vec<(usize, Normalized)>> = groups
+        let decoded: Vec<Vec<(usize, Prepared)>> = groups
             .par_iter()
             .map(|group| {
-                let doc = keys[group[0]].doc as usize;
-                let block = self.block(doc).unwrap_or_default();
-                group
-                    .iter()
-                    .map(|&i| (i, decode(&block, keys[i].para as usize).unwrap_or_default()))
-                    .collect()
+                BLOCK.with(|block| {
+                    let mut block = block.borrow_mut();
+                    if !self.read_block(keys[group[0]].doc as usize, &mut block) {
+                        block.clear();
+                    }
+                    group
+                        .iter()
+                        .map(|&i| {
+                            let para = keys[i].para as usize;
+                            (i, decode(&block, para, ngram).unwrap_or_default())
+                        })
+                        .collect()
+                })
             })
             .collect();
-        let mut out = vec![Normalized::default(); keys.len()];
-        for (i, normalized) in decoded.into_iter().flatten() {
-            out[i] = normalized;
+        let mut out = vec![Prepared::default(); keys.len()];
+        for (i, prepared) in decoded.into_iter().flatten() {
+            out[i] = prepared;
         }
         out
     }
 
-    fn block(&self, doc: usize) -> Option<Vec<u8>> {
-        let (&start, &end) = (self.offsets.get(doc)?, self.offsets.get(doc + 1)?);
-        let mut block = vec![0; usize::try_from(end.checked_sub(start)?).ok()?];
-        self.file.read_exact_at(&mut block, start).ok()?;
-        Some(block)
+    /// Reads document `doc`'s block into `block`; false when it cannot.
+    fn read_block(&self, doc: usize, block: &mut Vec<u8>) -> bool {
+        let (Some(&start), Some(&end)) = (self.offsets.get(doc), self.offsets.get(doc + 1)) else {
+            return false;
+        };
+        let Some(len) = end.checked_sub(start).and_then(|n| usize::try_from(n).ok()) else {
+            return false;
+        };
+        block.clear();
+        block.resize(len, 0);
+        self.file.read_exact_at(block, start).is_ok()
     }
 }
 
@@ -179,27 +189,28 @@ mod tests {
     use super::*;
     use crate::dedup::normalize::normalize;
     use crate::dedup::sketch;
+    use crate::dedup::verify::measure;
 
     #[test]
-    fn spilled_paragraphs_read_back_as_normalised() {
+    fn spilled_paragraphs_verify_as_their_texts() {
         let docs = [
             vec![
                 "“It’s the colour of the U.S. flag,” he said. Then: 1,000 per cent.",
                 "",
-                "Café ‘déjà vu’ — Yong-ho's 90s.",
+                "Café ‘déjà vu’ — Yong-ho's 90s, he said, it is the colour of the U.S. flag.",
             ],
             vec!["A second document with one paragraph."],
         ];
         let config = DedupConfig::default();
-        let dir = std::env::temp_dir().join(format!("newsclean-spill-{}", std::process::id()));
-        let mut writer = SpillWriter::create(&dir).expect("create");
+        let path = std::env::temp_dir().join(format!("newsclean-spill-{}", std::process::id()));
+        let mut writer = SpillWriter::create(&path).expect("create");
         for doc in &docs {
             let (sketches, block) = sketch_document(doc.iter().copied(), &config);
             let expected: Vec<_> = doc.iter().map(|p| sketch(p, &config)).collect();
             assert_eq!(sketches, expected);
             writer.append(&block).expect("append");
         }
-        let spill = writer.finish(&dir).expect("finish");
+        let spill = writer.finish(&path).expect("finish");
         let keys = [
             ParagraphKey { doc: 1, para: 0 },
             ParagraphKey { doc: 0, para: 2 },
@@ -208,15 +219,25 @@ mod tests {
             ParagraphKey { doc: 0, para: 9 },
             ParagraphKey { doc: 7, para: 0 },
         ];
-        let got = spill.normalized(&keys);
-        assert_eq!(got[0], normalize(docs[1][0]));
-        assert_eq!(got[1], normalize(docs[0][2]));
-        assert_eq!(got[2], normalize(docs[0][0]));
-        assert_eq!(got[3], normalize(""));
+        let got = spill.prepared(&keys, 3);
+        let texts = [docs[1][0], docs[0][2], docs[0][0], docs[0][1]];
+        let from_text: Vec<Prepared> = texts
+            .iter()
+            .map(|t| Prepared::new(normalize(t), 3))
+            .collect();
+        for i in 0..4 {
+            assert_eq!(got[i].len(), from_text[i].len(), "{}", texts[i]);
+            for j in 0..4 {
+                assert_eq!(
+                    measure(&got[i], &got[j], &config),
+                    measure(&from_text[i], &from_text[j], &config)
+                );
+            }
+        }
         assert!(
             got[4].is_empty() && got[5].is_empty(),
             "missing ones are empty"
         );
-        std::fs::remove_file(&dir).expect("remove");
+        std::fs::remove_file(&path).expect("remove");
     }
 }

@@ -38,7 +38,7 @@
 //!   words are identical: a shared trigram or two decides nothing at that length (`He said
 //!   on Monday.`), and simhash is noise over five features.
 
-use super::fingerprint::{ngram_hashes, word_hashes};
+use super::fingerprint::{ngram_hash, ngram_hashes, word_hashes};
 use super::normalize::Normalized;
 use super::DedupConfig;
 
@@ -117,11 +117,31 @@ impl DirectionCounts {
     }
 }
 
-/// Precomputed n-gram hashes of one paragraph, so that a paragraph met in many candidate
-/// pairs is hashed once per verification batch.
+/// Bit of [`Prepared`]'s per-word flags: the word stands inside a quotation.
+pub const QUOTED: u8 = 1;
+/// Bit of [`Prepared`]'s per-word flags: the word opens a sentence.
+pub const SENTENCE_START: u8 = 2;
+
+/// The per-word flags of `normalized` ([`QUOTED`], [`SENTENCE_START`]).
+pub fn word_flags(normalized: &Normalized) -> Vec<u8> {
+    normalized
+        .spans()
+        .iter()
+        .map(|span| {
+            (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
+        })
+        .collect()
+}
+
+/// What verification needs of one paragraph, computed once per verification batch: the
+/// n-gram hashes in order and sorted, and per-word quote and sentence flags. No text: a
+/// paragraph spilled while sketching ([`super::spill`]) is prepared from its word hashes.
 #[derive(Clone, Debug, Default)]
 pub struct Prepared {
-    normalized: Normalized,
+    /// Per word: [`QUOTED`], [`SENTENCE_START`].
+    flags: Vec<u8>,
+    /// Order-sensitive hash of all word hashes: equal for identical word sequences.
+    content: u64,
     grams: Vec<u64>,
     sorted_grams: Vec<u64>,
     /// A 1024-bit Bloom filter (one bit per gram) over `sorted_grams`: most grams of a
@@ -132,7 +152,14 @@ pub struct Prepared {
 impl Prepared {
     /// Prepares `normalized` for verification with word `ngram`s.
     pub fn new(normalized: Normalized, ngram: usize) -> Self {
-        let grams = ngram_hashes(&word_hashes(&normalized), ngram);
+        Prepared::from_words(&word_hashes(&normalized), word_flags(&normalized), ngram)
+    }
+
+    /// Prepares a paragraph from its word hashes ([`super::fingerprint::word_hashes`]) and
+    /// per-word flags (one per hash, [`word_flags`]).
+    pub fn from_words(word_hashes: &[u64], flags: Vec<u8>, ngram: usize) -> Self {
+        debug_assert_eq!(word_hashes.len(), flags.len());
+        let grams = ngram_hashes(word_hashes, ngram);
         let mut sorted_grams = grams.clone();
         sorted_grams.sort_unstable();
         sorted_grams.dedup();
@@ -142,11 +169,35 @@ impl Prepared {
             filter[bit / 64] |= 1 << (bit % 64);
         }
         Prepared {
-            normalized,
+            flags,
+            content: ngram_hash(word_hashes),
             grams,
             sorted_grams,
             filter,
         }
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether the paragraph has no word.
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    fn is_quoted(&self, index: usize) -> bool {
+        self.flags[index] & QUOTED != 0
+    }
+
+    fn starts_sentence(&self, index: usize) -> bool {
+        self.flags[index] & SENTENCE_START != 0
+    }
+
+    /// Whether the two have the same words in the same order (up to 64-bit hash collisions).
+    fn same_words(&self, other: &Prepared) -> bool {
+        self.len() == other.len() && self.content == other.content
     }
 
     /// Whether `gram` is one of this paragraph's n-grams.
@@ -155,11 +206,6 @@ impl Prepared {
         self.filter[bit / 64] & (1 << (bit % 64)) != 0
             && self.sorted_grams.binary_search(&gram).is_ok()
     }
-
-    /// The normalised paragraph.
-    pub fn normalized(&self) -> &Normalized {
-        &self.normalized
-    }
 }
 
 /// The filter bit of a gram hash: its top ten bits (the hash is well mixed).
@@ -167,9 +213,27 @@ fn filter_bit(gram: u64) -> usize {
     (gram >> 54) as usize
 }
 
+thread_local! {
+    /// Per-thread "word is covered" buffer: verification runs millions of directions.
+    static COVERED: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts {
-    let words = this.normalized.len();
-    let mut covered = vec![false; words];
+    COVERED.with(|buffer| {
+        let mut covered = buffer.borrow_mut();
+        covered.clear();
+        covered.resize(this.len(), false);
+        direction_with(this, other, ngram, &mut covered)
+    })
+}
+
+fn direction_with(
+    this: &Prepared,
+    other: &Prepared,
+    ngram: usize,
+    covered: &mut [bool],
+) -> DirectionCounts {
+    let words = this.len();
     for (first, gram) in this.grams.iter().enumerate() {
         if other.contains(*gram) {
             for flag in &mut covered[first..first + ngram] {
@@ -189,26 +253,23 @@ fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts
         // Walk outwards through covered words only, so the quote is in the same run.
         let before = (low..index).rev().take_while(|&other| covered[other]);
         let after = (index + 1..high).take_while(|&other| covered[other]);
-        before
-            .chain(after)
-            .any(|other| this.normalized.is_quoted(other))
+        before.chain(after).any(|other| this.is_quoted(other))
     };
     let mut quotation_covered = false;
     // Per sentence: whether it holds a covered word, and an uncovered unquoted one.
     let (mut sentence_covered, mut sentence_own) = (false, false);
     for (index, &is_covered) in covered.iter().enumerate() {
-        if this.normalized.starts_sentence(index) {
+        if this.starts_sentence(index) {
             counts.mixes_sentences |= sentence_covered && sentence_own;
             (sentence_covered, sentence_own) = (false, false);
         }
         sentence_covered |= is_covered;
-        sentence_own |= !is_covered && !this.normalized.is_quoted(index);
-        let quoted = this.normalized.is_quoted(index);
+        sentence_own |= !is_covered && !this.is_quoted(index);
+        let quoted = this.is_quoted(index);
         if is_covered && !quoted && near_covered_quote(index) {
             counts.covered_quote_glue += 1;
         }
-        let quotation_ends =
-            quoted && (index + 1 == words || !this.normalized.is_quoted(index + 1));
+        let quotation_ends = quoted && (index + 1 == words || !this.is_quoted(index + 1));
         quotation_covered |= quoted && is_covered;
         if quotation_ends {
             counts.shared_quotations += usize::from(quotation_covered);
@@ -232,7 +293,7 @@ fn direction(this: &Prepared, other: &Prepared, ngram: usize) -> DirectionCounts
 /// Measures a pair (see the module docs). Symmetric: swapping `a` and `b` swaps
 /// `coverage` and changes nothing else.
 pub fn measure(a: &Prepared, b: &Prepared, config: &DedupConfig) -> PairMeasure {
-    let identical = a.normalized.text() == b.normalized.text();
+    let identical = a.same_words(b);
     let ngram = config.verify_ngram.max(1);
     let forward = direction(a, b, ngram);
     let backward = direction(b, a, ngram);
@@ -259,7 +320,7 @@ pub fn measure(a: &Prepared, b: &Prepared, config: &DedupConfig) -> PairMeasure 
     let framed = forward.frames_quote(config) || backward.frames_quote(config);
     let quote_only = quote_without_narrative && framed;
     PairMeasure {
-        similarity: if identical && !a.normalized.is_empty() {
+        similarity: if identical && !a.is_empty() {
             1.0
         } else {
             coverage_a.max(coverage_b)
@@ -274,9 +335,9 @@ pub fn measure(a: &Prepared, b: &Prepared, config: &DedupConfig) -> PairMeasure 
 
 /// Decides a pair: `Some((kind, similarity))` when it is a match.
 pub fn verify(a: &Prepared, b: &Prepared, config: &DedupConfig) -> Option<(MatchKind, f64)> {
-    let short = a.normalized.len() < config.short_words || b.normalized.len() < config.short_words;
+    let short = a.len() < config.short_words || b.len() < config.short_words;
     if short {
-        let identical = !a.normalized.is_empty() && a.normalized.text() == b.normalized.text();
+        let identical = !a.is_empty() && a.same_words(b);
         return identical.then_some((MatchKind::Copy, 1.0));
     }
     let measured = measure(a, b, config);
