@@ -120,20 +120,59 @@ pub fn report_failure(report: &mut RunReport, error: &InputError) {
 /// with what `prepare` made of it. `prepare` runs in parallel right after cleaning (serialise
 /// the record, sketch its paragraphs): the sink, which runs on one thread, only writes.
 /// A record whose id repeats an earlier one gets a note and is prepared again.
+///
+/// Three things overlap, so that no core waits on a serial step: a reader thread parses the
+/// next chunk, the rayon pool cleans the current one, and the sink writes the previous one
+/// (as one task of the pool, which the other workers outpace and then help with the chunk).
+/// At most three chunks are in memory at once.
 pub fn process<T: Send>(
     reader: Reader,
     cleaner: &Cleaner,
     progress: &ProgressBar,
     report: &mut RunReport,
     prepare: impl Fn(&Record) -> anyhow::Result<T> + Sync,
-    mut sink: impl FnMut(Record, T) -> anyhow::Result<()>,
+    sink: impl FnMut(Record, T) -> anyhow::Result<()> + Send,
 ) -> anyhow::Result<Outcome> {
-    let mut reader = reader.peekable();
-    let mut seen = SeenIds::default();
-    while reader.peek().is_some() {
-        if interrupted() {
-            return Ok(Outcome::Interrupted);
+    std::thread::scope(|scope| {
+        let (chunks, received) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || read_chunks(reader, chunks));
+        let mut writer = ChunkWriter {
+            progress,
+            report,
+            prepare: &prepare,
+            sink,
+            seen: SeenIds::default(),
+        };
+        let mut pending: Option<Vec<Cleaned<T>>> = None;
+        loop {
+            let chunk = received.recv().ok();
+            if chunk.is_none() && pending.is_none() {
+                return Ok(Outcome::Finished);
+            }
+            if interrupted() {
+                return Ok(Outcome::Interrupted);
+            }
+            let (cleaned, written) = rayon::join(
+                || chunk.map(|chunk| clean_chunk(chunk, cleaner, &prepare)),
+                || pending.take().map(|done| writer.write(done)),
+            );
+            written.transpose()?;
+            if interrupted() {
+                return Ok(Outcome::Interrupted);
+            }
+            pending = cleaned;
         }
+    })
+}
+
+/// A document as it comes out of the parallel pass: `None` if Ctrl-C came first.
+type Cleaned<T> = Option<Result<(Record, usize, anyhow::Result<T>), InputError>>;
+
+/// The reader thread: documents in chunks, until the input ends, Ctrl-C, or the loop stops
+/// listening (an error, an interrupt).
+fn read_chunks(reader: Reader, chunks: std::sync::mpsc::SyncSender<Vec<ReadItem>>) {
+    let mut reader = reader.peekable();
+    while reader.peek().is_some() && !interrupted() {
         let mut chunk = Vec::with_capacity(CHUNK_DOCS);
         let mut bytes = 0;
         while chunk.len() < CHUNK_DOCS && bytes < CHUNK_BYTES && !interrupted() {
@@ -143,40 +182,69 @@ pub fn process<T: Send>(
             }
             chunk.push(item);
         }
-        type Cleaned<T> = Option<Result<(Record, usize, anyhow::Result<T>), InputError>>;
-        let cleaned: Vec<Cleaned<T>> = chunk
-            .into_par_iter()
-            .map(|item| {
-                (!interrupted()).then(|| {
-                    let (record, len) = item.and_then(|doc| clean_one(cleaner, doc))?;
-                    let prepared = prepare(&record);
-                    Ok((record, len, prepared))
-                })
-            })
-            .collect();
-        if interrupted() {
-            return Ok(Outcome::Interrupted);
+        if chunks.send(chunk).is_err() {
+            return;
         }
+    }
+}
+
+type ReadItem = Result<crate::Document, InputError>;
+
+/// Cleans and prepares one chunk in parallel, keeping its order.
+fn clean_chunk<T: Send>(
+    chunk: Vec<ReadItem>,
+    cleaner: &Cleaner,
+    prepare: &(impl Fn(&Record) -> anyhow::Result<T> + Sync),
+) -> Vec<Cleaned<T>> {
+    chunk
+        .into_par_iter()
+        .map(|item| {
+            (!interrupted()).then(|| {
+                let (record, len) = item.and_then(|doc| clean_one(cleaner, doc))?;
+                let prepared = prepare(&record);
+                Ok((record, len, prepared))
+            })
+        })
+        .collect()
+}
+
+/// The serial end of the loop: counts, duplicate ids, the sink.
+struct ChunkWriter<'a, P, S> {
+    progress: &'a ProgressBar,
+    report: &'a mut RunReport,
+    prepare: &'a P,
+    sink: S,
+    seen: SeenIds,
+}
+
+impl<T, P, S> ChunkWriter<'_, P, S>
+where
+    P: Fn(&Record) -> anyhow::Result<T>,
+    S: FnMut(Record, T) -> anyhow::Result<()>,
+{
+    fn write(&mut self, cleaned: Vec<Cleaned<T>>) -> anyhow::Result<()> {
         for item in cleaned.into_iter().flatten() {
             match item {
                 Ok((mut record, len, mut prepared)) => {
-                    if seen.repeated(&record.id) {
-                        report_duplicate(report, &record);
+                    if self.seen.repeated(&record.id) {
+                        report_duplicate(self.report, &record);
                         record
                             .notes
                             .push("duplicate id: an earlier document has the same id".into());
-                        prepared = prepare(&record);
+                        prepared = (self.prepare)(&record);
                     }
+                    let report = &mut *self.report;
                     report.written(&record.site, record.paragraphs.len(), &record.removed, len);
-                    progress.inc(len as u64);
-                    sink(record, prepared?)?;
+                    self.progress.inc(len as u64);
+                    (self.sink)(record, prepared?)?;
                 }
-                Err(e) => report_failure(report, &e),
+                Err(e) => report_failure(self.report, &e),
             }
         }
-        progress.set_message(format!("{} docs", report.documents_read));
+        self.progress
+            .set_message(format!("{} docs", self.report.documents_read));
+        Ok(())
     }
-    Ok(Outcome::Finished)
 }
 
 /// Records a document whose id an earlier one has: warned about while there are few.

@@ -19,8 +19,8 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
     batch::install_interrupt_handler();
 
     let outcome = if args.output.out.as_os_str() == "-" {
-        let stdout = io::stdout();
-        let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
+        // Not `stdout().lock()`: the sink runs on a pool thread, and a lock guard stays put.
+        let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout());
         let bar = progress(total, args.run.quiet, "clean");
         let outcome = batch::process(
             reader,
