@@ -30,6 +30,33 @@ pub struct Work {
     pub rewrites: usize,
     /// How many times a lift filled a metadata field.
     pub lifts: usize,
+    /// While `apply_all` runs: whether pattern slot `s` matches line `i`, at
+    /// `memo[s * lines.len() + i]` (0 not asked yet, 1 no, 2 yes). Rules run to a fixpoint,
+    /// so most are asked about the same unchanged line again; a rewrite forgets that line.
+    memo: Vec<u8>,
+    /// Buffers every rule application reuses (kept lines, scope, candidates).
+    scratch: Scratch,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    kept: Vec<usize>,
+    in_scope: Vec<bool>,
+    candidates: Vec<usize>,
+}
+
+/// Which pattern of a rule a match question is about, for the memo: its index in the rule
+/// list `apply_all` runs (`None` outside it) and which of the rule's two patterns.
+#[derive(Clone, Copy)]
+struct Slot(Option<usize>);
+
+impl Slot {
+    fn first(self) -> Option<usize> {
+        self.0.map(|r| 2 * r)
+    }
+    fn second(self) -> Option<usize> {
+        self.0.map(|r| 2 * r + 1)
+    }
 }
 
 impl Work {
@@ -73,21 +100,49 @@ impl Work {
             .collect()
     }
 
+    /// Whether `pattern` (memo slot `slot`) matches kept line `i`.
+    fn is_match(&mut self, slot: Option<usize>, pattern: &regex::Regex, i: usize) -> bool {
+        let Some(slot) = slot else {
+            return pattern.is_match(&self.lines[i].text);
+        };
+        let cell = slot * self.lines.len() + i;
+        match self.memo[cell] {
+            1 => false,
+            2 => true,
+            _ => {
+                let matched = pattern.is_match(&self.lines[i].text);
+                self.memo[cell] = 1 + u8::from(matched);
+                matched
+            }
+        }
+    }
+
+    /// Forgets what the memo knows of line `i` (its text changed).
+    fn forget(&mut self, i: usize) {
+        let n = self.lines.len();
+        for cell in self.memo.iter_mut().skip(i).step_by(n.max(1)) {
+            *cell = 0;
+        }
+    }
+
     /// Applies rules in order, again and again until a pass changes nothing, so the result is
     /// a fixpoint: cleaning it again changes nothing. Removing a line can bring another into a
     /// rule's window or next to a headline; only such neighbour-dependent rules are re-run,
     /// unless a rewrite changed some line's text (then all are). `trace` hears after each rule
     /// whether it changed anything.
     pub fn apply_all(&mut self, rules: &[&Rule], trace: &mut dyn FnMut(&Rule, bool)) {
+        self.memo.clear();
+        self.memo.resize(2 * rules.len() * self.lines.len(), 0);
         let mut everything = true;
         for _ in 0..=self.lines.len() {
             let (removed, rewrites) = (self.removed.len(), self.rewrites);
-            for rule in rules
+            for (r, rule) in rules
                 .iter()
-                .filter(|r| everything || r.depends_on_neighbours())
+                .enumerate()
+                .filter(|(_, r)| everything || r.depends_on_neighbours())
             {
                 let before = (self.removed.len(), self.rewrites, self.lifts);
-                self.apply(rule);
+                self.apply_in(rule, Slot(Some(r)));
                 trace(
                     rule,
                     before != (self.removed.len(), self.rewrites, self.lifts),
@@ -98,23 +153,51 @@ impl Work {
             }
             everything = self.rewrites != rewrites;
         }
+        self.memo = Vec::new();
     }
 
     /// Applies one rule once.
     pub fn apply(&mut self, rule: &Rule) {
-        let kept = self.kept();
-        let in_scope = self.scope_mask(&kept, &rule.scope);
-        let candidates: Vec<usize> = kept
-            .iter()
-            .zip(&in_scope)
-            .filter(|(_, s)| **s)
-            .map(|(i, _)| *i)
-            .collect();
+        self.apply_in(rule, Slot(None));
+    }
+
+    fn apply_in(&mut self, rule: &Rule, slot: Slot) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.act(rule, slot, &mut scratch);
+        self.scratch = scratch;
+    }
+
+    /// Applies `rule` once with `scratch` for its buffers.
+    fn act(&mut self, rule: &Rule, slot: Slot, scratch: &mut Scratch) {
+        let Scratch {
+            kept,
+            in_scope,
+            candidates,
+        } = scratch;
+        kept.clear();
+        kept.extend(
+            self.lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.kept)
+                .map(|(i, _)| i),
+        );
+        let kept = &*kept;
+        self.scope_mask(kept, &rule.scope, in_scope);
+        let in_scope = &*in_scope;
+        candidates.clear();
+        candidates.extend(
+            kept.iter()
+                .zip(in_scope)
+                .filter(|(_, s)| **s)
+                .map(|(i, _)| *i),
+        );
+        let candidates = &*candidates;
         let id = rule.qualified.as_str();
         match &rule.action {
             Action::DropLine { pattern } => {
-                for i in candidates {
-                    if pattern.is_match(&self.lines[i].text) {
+                for &i in candidates {
+                    if self.is_match(slot.first(), pattern, i) {
                         self.remove(i, id);
                     }
                 }
@@ -127,20 +210,21 @@ impl Work {
                 while k < candidates.len() {
                     let i = candidates[k];
                     k += 1;
-                    if !start.is_match(&self.lines[i].text) {
+                    if !self.is_match(slot.first(), start, i) {
                         continue;
                     }
-                    let next_end = next_end.get_or_insert_with(|| {
+                    if next_end.is_none() {
                         let mut next = vec![usize::MAX; kept.len() + 1];
                         for p in (0..kept.len()).rev() {
-                            next[p] = if end.is_match(&self.lines[kept[p]].text) {
+                            next[p] = if self.is_match(slot.second(), end, kept[p]) {
                                 p
                             } else {
                                 next[p + 1]
                             };
                         }
-                        next
-                    });
+                        next_end = Some(next);
+                    }
+                    let next_end = next_end.as_deref().expect("set above");
                     let p = kept.partition_point(|&j| j <= i);
                     if let Some(&q) = next_end.get(p).filter(|&&q| q != usize::MAX) {
                         let j = kept[q];
@@ -155,26 +239,23 @@ impl Work {
             Action::CutFrom { marker } => {
                 if let Some(&i) = candidates
                     .iter()
-                    .find(|&&i| marker.is_match(&self.lines[i].text))
+                    .find(|&&i| self.is_match(slot.first(), marker, i))
                 {
-                    self.cut(&kept, i, id);
+                    self.cut(kept, i, id);
                 }
             }
             Action::CutAppended { label, headline } => {
-                for &i in &candidates {
-                    if !label.is_match(&self.lines[i].text) {
+                for &i in candidates {
+                    if !self.is_match(slot.first(), label, i) {
                         continue;
                     }
                     let next = kept.get(kept.partition_point(|&j| j <= i)).copied();
-                    let is_story = next.is_some_and(|j| {
-                        let text = &self.lines[j].text;
-                        match headline {
-                            Some(re) => re.is_match(text),
-                            None => looks_like_headline(text),
-                        }
+                    let is_story = next.is_some_and(|j| match headline {
+                        Some(re) => self.is_match(slot.second(), re, j),
+                        None => looks_like_headline(&self.lines[j].text),
                     });
                     if is_story {
-                        self.cut(&kept, i, id);
+                        self.cut(kept, i, id);
                         break;
                     }
                 }
@@ -184,7 +265,7 @@ impl Work {
                 let mut seen = std::collections::HashSet::new();
                 let mut repeated = Vec::new();
                 let mut in_scope = candidates.iter().peekable();
-                for &j in &kept {
+                for &j in kept {
                     let candidate = in_scope.next_if(|&&c| c == j).is_some();
                     let text = self.lines[j].text.as_str();
                     if candidate && seen.contains(text) {
@@ -198,11 +279,11 @@ impl Work {
                 }
             }
             Action::Rewrite { pattern, replace } => {
-                for i in candidates {
-                    let line = &self.lines[i];
-                    if !pattern.is_match(&line.text) {
+                for &i in candidates {
+                    if !self.is_match(slot.first(), pattern, i) {
                         continue;
                     }
+                    let line = &self.lines[i];
                     let rewritten = pattern.replace_all(&line.text, replace.as_str());
                     let rewritten = rewritten.trim().to_string();
                     if rewritten.is_empty() {
@@ -222,6 +303,7 @@ impl Work {
                     self.removed.extend(cut);
                     self.lines[i].words = word_count(&rewritten);
                     self.lines[i].text = rewritten;
+                    self.forget(i);
                     self.rewrites += 1;
                 }
             }
@@ -236,18 +318,16 @@ impl Work {
                     // A positional lift claims a line only by where it stands, so it stands
                     // down once its fields are known: otherwise cleaning a cleaned document
                     // would take its headline for the section it already lifted.
-                    LiftLine::First if self.fields_known(pattern) => Vec::new(),
-                    LiftLine::First => kept
-                        .first()
-                        .filter(|_| in_scope.first() == Some(&true))
-                        .into_iter()
-                        .copied()
-                        .collect(),
+                    LiftLine::First if self.fields_known(pattern) => &[][..],
+                    LiftLine::First if in_scope.first() == Some(&true) => {
+                        &kept[..kept.len().min(1)]
+                    }
+                    LiftLine::First => &[][..],
                     LiftLine::Any => candidates,
                 };
-                for i in candidates {
+                for &i in candidates {
                     // The DFA answers "does it match" far faster than the capture engine.
-                    if !pattern.is_match(&self.lines[i].text) {
+                    if !self.is_match(slot.first(), pattern, i) {
                         continue;
                     }
                     let Some(caps) = pattern.captures(&self.lines[i].text) else {
@@ -317,30 +397,29 @@ impl Work {
         }
     }
 
-    /// Which of the `kept` lines a scope admits.
-    fn scope_mask(&self, kept: &[usize], scope: &Scope) -> Vec<bool> {
+    /// Which of the `kept` lines a scope admits, into `mask`.
+    fn scope_mask(&self, kept: &[usize], scope: &Scope, mask: &mut Vec<bool>) {
+        mask.clear();
         if scope.is_unlimited() {
-            return vec![true; kept.len()];
+            mask.resize(kept.len(), true);
+            return;
         }
         let mut body_before = 0;
-        kept.iter()
-            .enumerate()
-            .map(|(ordinal, &i)| {
-                let words = self.lines[i].words;
-                let ok = scope.first_lines.is_none_or(|n| ordinal < n)
-                    && scope.after_body.is_none_or(|n| body_before >= n)
-                    && scope.min_words.is_none_or(|n| words >= n)
-                    && scope.max_words.is_none_or(|n| words <= n)
-                    && (!scope.followed_by_headline
-                        || kept
-                            .get(ordinal + 1)
-                            .is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
-                if words >= BODY_MIN_WORDS {
-                    body_before += 1;
-                }
-                ok
-            })
-            .collect()
+        mask.extend(kept.iter().enumerate().map(|(ordinal, &i)| {
+            let words = self.lines[i].words;
+            let ok = scope.first_lines.is_none_or(|n| ordinal < n)
+                && scope.after_body.is_none_or(|n| body_before >= n)
+                && scope.min_words.is_none_or(|n| words >= n)
+                && scope.max_words.is_none_or(|n| words <= n)
+                && (!scope.followed_by_headline
+                    || kept
+                        .get(ordinal + 1)
+                        .is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
+            if words >= BODY_MIN_WORDS {
+                body_before += 1;
+            }
+            ok
+        }));
     }
 }
 

@@ -83,11 +83,20 @@ impl Cleaner {
     /// section label") see the same neighbours whether they clean a raw page or their own
     /// output again. That is what keeps cleaning idempotent.
     pub fn plan<'a>(&'a self, doc: &Document) -> (site::SiteMatch<'a>, Vec<&'a RuleFile>) {
-        let normalized = segment::normalized_text(&doc.text);
-        let matched = site::recognise(&self.rules, doc, self.default_site.as_deref(), &normalized);
+        self.plan_normalized(doc, &segment::normalized_text(&doc.text))
+    }
+
+    /// [`Cleaner::plan`] for a document whose text through [`segment::normalized_text`] is
+    /// already at hand.
+    fn plan_normalized<'a>(
+        &'a self,
+        doc: &Document,
+        normalized: &str,
+    ) -> (site::SiteMatch<'a>, Vec<&'a RuleFile>) {
+        let matched = site::recognise(&self.rules, doc, self.default_site.as_deref(), normalized);
         let mut files: Vec<&RuleFile> = self.rules.of_kind(FileKind::Generic).collect();
         if self.site_rules {
-            files.extend(site::platforms(&self.rules, matched.file, &normalized));
+            files.extend(site::platforms(&self.rules, matched.file, normalized));
             files.extend(matched.file);
         }
         (matched, files)
@@ -101,24 +110,29 @@ impl Cleaner {
     /// Cleans one document, telling `trace` after each rule whether it changed anything (for
     /// fixture checks that every rule fires).
     pub fn clean_traced(&self, doc: &Document, trace: &mut dyn FnMut(&Rule, bool)) -> CleanDoc {
-        let (matched, files) = self.plan(doc);
-        let mut work = Work::new(segment::split_lines(&doc.text));
+        // The lines are normalised once: rules match them, fingerprints their join.
+        let lines = segment::split_lines(&doc.text);
+        let (matched, files) = self.plan_normalized(doc, &segment::join_lines(&lines));
+        let mut work = Work::new(lines);
         work.metadata = doc.metadata.clone();
         let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
         work.apply_all(&rules, trace);
         let site_file = self.site_rules && matched.file.is_some();
-        let judged =
+        let mut judged =
             (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));
         work.removed.sort_by_key(|r| r.line);
-        let paragraphs = work
-            .lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.kept)
-            .map(|(i, l)| Paragraph {
-                text: l.text.clone(),
-                line: l.number,
-                class: judged.as_ref().and_then(|j| j.classes[i].clone()),
+        let mut classes = judged
+            .as_mut()
+            .map(|j| std::mem::take(&mut j.classes).into_iter());
+        let paragraphs = std::mem::take(&mut work.lines)
+            .into_iter()
+            .filter_map(|l| {
+                let class = classes.as_mut().and_then(|c| c.next().flatten());
+                l.kept.then_some(Paragraph {
+                    text: l.text,
+                    line: l.number,
+                    class,
+                })
             })
             .collect();
         let mut notes = doc.notes.clone();

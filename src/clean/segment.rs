@@ -69,6 +69,18 @@ pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The texts of `lines` joined by `\n`: [`normalized_text`] of the text they were split from.
+pub fn join_lines(lines: &[Line]) -> String {
+    let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            joined.push('\n');
+        }
+        joined.push_str(&line.text);
+    }
+    joined
+}
+
 /// Words as rules count them: runs of non-whitespace.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
@@ -92,6 +104,13 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(normalized_text("a\r\nb\rc \u{a0}\n"), "a\nb\nc\n");
+        for text in ["a\r\nb\rc \u{a0}\n", "", "\n", " x \n\ny", "\u{feff}T\r"] {
+            assert_eq!(
+                join_lines(&split_lines(text)),
+                normalized_text(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
