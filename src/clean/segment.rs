@@ -26,7 +26,7 @@ pub fn raw_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let s = rest?;
-        match s.find(['\n', '\r']) {
+        match memchr::memchr2(b'\n', b'\r', s.as_bytes()) {
             Some(i) => {
                 let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
                 rest = Some(&s[i + skip..]);
@@ -81,9 +81,27 @@ pub fn join_lines(lines: &[Line]) -> String {
     joined
 }
 
-/// Words as rules count them: runs of non-whitespace.
+/// Words as rules count them: runs of non-whitespace (Unicode `White_Space`, as
+/// [`str::split_whitespace`] splits). Every line is counted, so ASCII is counted a byte at a
+/// time and only other characters are decoded.
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 #[cfg(test)]
@@ -110,6 +128,21 @@ mod tests {
                 normalized_text(text),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn word_count_splits_like_split_whitespace() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two\twords ",
+            "a\u{a0}b\u{2003}c\u{3000}d\u{85}e\u{1680}f",
+            "Café “quoted” — dash\u{200b}zero-width",
+            "\u{b}\u{c}x\r\ny",
+        ] {
+            assert_eq!(word_count(text), text.split_whitespace().count(), "{text:?}");
         }
     }
 
