@@ -252,7 +252,7 @@ impl Work {
                     let next = kept.get(kept.partition_point(|&j| j <= i)).copied();
                     let is_story = next.is_some_and(|j| match headline {
                         Some(re) => self.is_match(slot.second(), re, j),
-                        None => looks_like_headline(&self.lines[j].text),
+                        None => self.lines[j].looks_like_headline(),
                     });
                     if is_story {
                         self.cut(kept, i, id);
@@ -414,7 +414,7 @@ impl Work {
                 && (!scope.followed_by_headline
                     || kept
                         .get(ordinal + 1)
-                        .is_some_and(|&j| looks_like_headline(&self.lines[j].text)));
+                        .is_some_and(|&j| self.lines[j].looks_like_headline()));
             if words >= BODY_MIN_WORDS {
                 body_before += 1;
             }
@@ -425,7 +425,18 @@ impl Work {
 
 /// A headline: 3 to 25 words, starting with a capital or digit, not ending like a sentence.
 pub fn looks_like_headline(text: &str) -> bool {
-    let words = word_count(text);
+    headline_shape(text, word_count(text))
+}
+
+impl WorkLine {
+    /// [`looks_like_headline`] with the word count the line keeps.
+    fn looks_like_headline(&self) -> bool {
+        headline_shape(&self.text, self.words)
+    }
+}
+
+/// [`looks_like_headline`] of `text`, which has `words` words.
+fn headline_shape(text: &str, words: usize) -> bool {
     (3..=25).contains(&words)
         && text
             .chars()
