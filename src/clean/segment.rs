@@ -95,6 +95,22 @@ pub fn word_count(text: &str) -> usize {
     if !ascii_spaces_only {
         return text.split_whitespace().count();
     }
+    if bytes.iter().all(|&b| b >= b' ') {
+        // No tabs or other control characters: a space is b' ', and a word starts at a
+        // non-space after a space. Branch-free over the bytes, in lanes of 8.
+        let starts = |a: u8, b: u8| u32::from(a == b' ') & u32::from(b != b' ');
+        let mut words = usize::from(bytes.first().is_some_and(|&b| b != b' '));
+        let pairs = bytes.len().saturating_sub(1);
+        let (mut chunks, rest) = (bytes[..pairs].chunks_exact(8), pairs / 8 * 8);
+        for (k, chunk) in chunks.by_ref().enumerate() {
+            let next = &bytes[k * 8 + 1..k * 8 + 9];
+            words += (0..8).map(|j| starts(chunk[j], next[j])).sum::<u32>() as usize;
+        }
+        words += (rest..pairs)
+            .map(|i| starts(bytes[i], bytes[i + 1]) as usize)
+            .sum::<usize>();
+        return words;
+    }
     let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
     usize::from(bytes.first().is_some_and(|&b| !space(b)))
         + bytes
@@ -141,6 +157,11 @@ mod tests {
             "a\u{a0}b\u{2003}c\u{3000}d\u{85}e\u{1680}f",
             "Café “quoted” — dash\u{200b}zero-width",
             "\u{b}\u{c}x\r\ny",
+            "a b  c   d    e     f      g       h        i         j",
+            "  leading and trailing spaces over eight bytes long  ",
+            "x",
+            " ",
+            "ab",
         ] {
             assert_eq!(
                 word_count(text),

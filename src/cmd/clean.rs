@@ -27,7 +27,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
             &cleaner,
             &bar,
             &mut report,
-            |record| Ok(serde_json::to_vec(record)?),
+            |record| Ok(record.to_json()?),
             |_, line| {
                 out.write_all(&line)?;
                 out.write_all(b"\n")?;
@@ -51,7 +51,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
             &cleaner,
             &bar,
             &mut report,
-            |record| Ok(serde_json::to_vec(record)?),
+            |record| Ok(record.to_json()?),
             |record, line| Ok(dir.write_line(&line, &record.id, &record.text)?),
         );
         bar.finish_and_clear();

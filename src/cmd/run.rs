@@ -58,7 +58,7 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
             &bar,
             &mut report,
             |record| {
-                let line = serde_json::to_vec(record)?;
+                let line = record.to_json()?;
                 let paragraphs = record.paragraphs.iter().map(|p| p.text.as_str());
                 let (sketches, block) = sketch_document(paragraphs, &config);
                 Ok((line, sketches, block))

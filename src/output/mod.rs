@@ -135,7 +135,7 @@ impl OutputDir {
 
     /// Appends one record to `documents.jsonl` and writes its text file.
     pub fn write(&mut self, record: &Record) -> Result<(), OutputError> {
-        let line = serde_json::to_vec(record).map_err(|e| OutputError::Io {
+        let line = record.to_json().map_err(|e| OutputError::Io {
             path: self.staging.join("documents.jsonl"),
             source: e.into(),
         })?;
