@@ -6,12 +6,6 @@ use newsclean::cmd;
 use newsclean::exit_codes::Exit;
 use std::process::ExitCode;
 
-// Cleaning makes and drops many small strings per line (texts, removals, JSON), and with the
-// system allocator malloc and free were about a fifth of all instructions (callgrind, see
-// docs/performance.md). mimalloc's thread-local free lists cut most of that.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
