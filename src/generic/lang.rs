@@ -117,15 +117,19 @@ pub fn stop_mask(token: &str) -> u16 {
     }
     // Elision: French l'homme, Italian dell'anno, English don't: the part before the
     // apostrophe is the function word.
-    if let Some((head, _)) = token.split_once('\'') {
+    let bytes = token.as_bytes();
+    if let Some(apostrophe) = memchr::memchr(b'\'', bytes) {
+        let head = &token[..apostrophe];
         if !head.is_empty() && head.len() <= *longest {
             mask |= table.get(head).copied().unwrap_or(0);
         }
     }
-    if token
-        .chars()
-        .last()
-        .is_some_and(|c| c >= '\u{ac00}' && KOREAN_ENDINGS.contains(c))
+    // Hangul syllables (U+AC00 and up) are three UTF-8 bytes from 0xEA: only then decode.
+    if bytes.last().is_some_and(|&b| b >= 0x80)
+        && token
+            .chars()
+            .last()
+            .is_some_and(|c| c >= '\u{ac00}' && KOREAN_ENDINGS.contains(c))
     {
         mask |= Lang::Ko.bit();
     }
