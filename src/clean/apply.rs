@@ -265,7 +265,9 @@ impl Work {
                 let mut seen = std::collections::HashSet::new();
                 let mut repeated = Vec::new();
                 let mut in_scope = candidates.iter().peekable();
-                for &j in kept {
+                // Lines after the last candidate cannot make one a repeat: stop there.
+                let last = candidates.last().copied().unwrap_or(0);
+                for &j in kept.iter().take_while(|&&j| j <= last) {
                     let candidate = in_scope.next_if(|&&c| c == j).is_some();
                     let text = self.lines[j].text.as_str();
                     if candidate && seen.contains(text) {
