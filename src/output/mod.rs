@@ -11,6 +11,7 @@
 //! (SIGKILL, power loss) is removed by the next run writing the same output, once its process
 //! is gone.
 
+mod json;
 mod record;
 
 pub use record::{ParagraphRecord, Record};

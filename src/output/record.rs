@@ -50,14 +50,21 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record as one JSON line (without the newline), written into a buffer sized for it
-    /// up front: records are kilobytes, and growing the buffer from empty copied each of them
-    /// a dozen times.
+    /// The record as one JSON line (without the newline), exactly as `serde_json` would write
+    /// it, by the string-heavy fast path of [`super::json`], into a buffer sized for it up front.
     pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
-        let texts: usize = self.paragraphs.iter().map(|p| p.text.len() + 48).sum::<usize>()
-            + self.removed.iter().map(|r| r.text.len() + 64).sum::<usize>();
+        let texts: usize = self
+            .paragraphs
+            .iter()
+            .map(|p| p.text.len() + 48)
+            .sum::<usize>()
+            + self
+                .removed
+                .iter()
+                .map(|r| r.text.len() + 64)
+                .sum::<usize>();
         let mut line = Vec::with_capacity(self.text.len() + texts + self.source.len() + 512);
-        serde_json::to_writer(&mut line, self)?;
+        super::json::write_record(&mut line, self)?;
         Ok(line)
     }
 
