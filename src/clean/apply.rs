@@ -38,6 +38,8 @@ pub struct Work {
     scratch: Scratch,
 }
 
+/// The per-rule vectors of [`Work::act`], kept between rules so that applying one allocates
+/// nothing.
 #[derive(Clone, Debug, Default)]
 struct Scratch {
     kept: Vec<usize>,
