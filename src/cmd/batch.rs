@@ -241,8 +241,10 @@ where
                 Err(e) => report_failure(self.report, &e),
             }
         }
+        let docs = self.report.documents_read;
+        let seconds = self.progress.elapsed().as_secs_f64().max(1e-3);
         self.progress
-            .set_message(format!("{} docs", self.report.documents_read));
+            .set_message(format!("{docs} docs, {:.0} docs/s", docs as f64 / seconds));
         Ok(())
     }
 }
