@@ -4,8 +4,12 @@
 //!
 //! Documents: the five samples with site rules off (so the classifier runs on them), and, if
 //! `NEWSCLEAN_BENCH_PAGES` names a JSONL file of scraped pages (`text` field), those pages too.
+//!
+//! Also the record output: `Record::to_json` (newsclean's writer) against `serde_json::to_vec`
+//! of the same records, which writes the same bytes (the baseline).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use newsclean::output::Record;
 use newsclean::{Cleaner, Document, Rules};
 use std::path::Path;
 
@@ -61,5 +65,36 @@ fn classifier(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, classifier);
+fn output(c: &mut Criterion) {
+    let cleaner = Cleaner::new(Rules::builtin().expect("built-in rules are valid"));
+    let records: Vec<Record> = documents()
+        .iter()
+        .map(|d| Record::new(cleaner.clean(d), d.id.clone()))
+        .collect();
+    let bytes: u64 = records
+        .iter()
+        .map(|r| serde_json::to_vec(r).expect("serialises").len() as u64)
+        .sum();
+    let mut group = c.benchmark_group("record output");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("serde_json::to_vec", |b| {
+        b.iter(|| {
+            records
+                .iter()
+                .map(|r| serde_json::to_vec(r).expect("serialises").len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("Record::to_json", |b| {
+        b.iter(|| {
+            records
+                .iter()
+                .map(|r| r.to_json().expect("serialises").len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, classifier, output);
 criterion_main!(benches);
