@@ -152,11 +152,13 @@ impl OutputDir {
         if let Some(dir) = &self.text_dir {
             let name = unique_name(&mut self.names, id);
             let path = dir.join(format!("{name}.txt"));
-            let mut file = File::create(&path).map_err(io_err(&path))?;
-            file.write_all(text.as_bytes()).map_err(io_err(&path))?;
+            // One write per file: a million small files make system calls the cost.
+            let mut contents = Vec::with_capacity(text.len() + 1);
+            contents.extend_from_slice(text.as_bytes());
             if !text.is_empty() {
-                file.write_all(b"\n").map_err(io_err(&path))?;
+                contents.push(b'\n');
             }
+            fs::write(&path, contents).map_err(io_err(&path))?;
         }
         Ok(())
     }
