@@ -772,12 +772,15 @@ impl Detector {
         cancelled: &dyn Fn() -> bool,
     ) -> Option<DedupReport> {
         let index_heap_bytes = self.index_heap_bytes();
+        let started = std::time::Instant::now();
         let candidates = self.candidates();
         // The anchors and content hashes have served; free them before texts come in.
         self.postings = Vec::new();
         self.content_hashes = Vec::new();
         let merged = candidates.merged();
+        let search_seconds = started.elapsed().as_secs_f64();
         let mut verification = verify_candidates(&self, &merged, texts, cancelled)?;
+        let verify_seconds = started.elapsed().as_secs_f64() - search_seconds;
         let expansion = if self.config.expand_documents {
             self.expansion_candidates(&candidates, &merged, &verification.pairs)
         } else {
@@ -789,6 +792,7 @@ impl Detector {
         verification.texts.extend(expanded.texts);
         verification.missing_texts += expanded.missing_texts;
         verification.prepared += expanded.prepared;
+        let expansion_seconds = started.elapsed().as_secs_f64() - search_seconds - verify_seconds;
         let stats = DedupStats {
             documents: self.documents.len(),
             paragraphs: self.simhashes.len(),
@@ -803,11 +807,16 @@ impl Detector {
             missing_texts: verification.missing_texts,
             prepared_paragraphs: verification.prepared,
             index_heap_bytes,
+            search_seconds,
+            verify_seconds,
+            expansion_seconds,
+            report_seconds: 0.0,
         };
         if cancelled() {
             return None;
         }
-        Some(cluster::build_report(
+        let report_started = std::time::Instant::now();
+        let mut report = cluster::build_report(
             cluster::ReportInput {
                 config: &self.config,
                 documents: self.documents,
@@ -818,7 +827,9 @@ impl Detector {
                 texts: verification.texts,
             },
             stats,
-        ))
+        );
+        report.stats.report_seconds = report_started.elapsed().as_secs_f64();
+        Some(report)
     }
 }
 
@@ -1134,6 +1145,14 @@ pub struct DedupStats {
     pub prepared_paragraphs: usize,
     /// Heap bytes of the index when finishing.
     pub index_heap_bytes: usize,
+    /// Wall seconds of candidate search (exact groups, simhash tables, anchors, merge).
+    pub search_seconds: f64,
+    /// Wall seconds of verifying the first-round candidates.
+    pub verify_seconds: f64,
+    /// Wall seconds of document expansion (its candidates and their verification).
+    pub expansion_seconds: f64,
+    /// Wall seconds of clustering and building the report.
+    pub report_seconds: f64,
 }
 
 /// Everything [`Detector::finish`] found.
