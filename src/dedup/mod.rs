@@ -110,10 +110,12 @@ pub struct DedupConfig {
     /// paragraphs has fewer than `single_anchor_words` words.
     pub min_shared_anchors: usize,
     /// A pair in which a paragraph has fewer words needs only one shared anchor (default
-    /// 30): a short copy carries few anchors. Two longer paragraphs that share a single
+    /// 25): a short copy carries few anchors. Two longer paragraphs that share a single
     /// anchor (a phrase, a quotation) are rarely copies: on the generated 1 GB batch,
-    /// requiring two cut the candidates from 13.3 M to 4.6 M, 98.9% of the dropped ones
-    /// rejected by verification, with the same wire-copy recall (`docs/dedup.md`).
+    /// requiring two for paragraphs of 30 words or more cut the candidates from 13.3 M to
+    /// 4.6 M, 98.9% of the dropped ones rejected by verification, with the same wire-copy
+    /// recall; 25 is the lowest value that leaves the labelled corpus's results unchanged
+    /// (24 loses one true pair of 5150) and halves the candidates again (`docs/dedup.md`).
     pub single_anchor_words: usize,
     /// Anchors carried by at most this many paragraphs propose their pairs as they are
     /// (default 4); pairs of more common anchors must also pass the simhash prefilter
@@ -181,7 +183,7 @@ impl Default for DedupConfig {
             anchor_window: 6,
             anchor_max_df: 64,
             min_shared_anchors: 2,
-            single_anchor_words: 30,
+            single_anchor_words: 25,
             anchor_rare_df: 4,
             verify_ngram: 3,
             copy_threshold: 0.5,
