@@ -311,14 +311,39 @@ pub fn winnow(hashes: &[u64], window: usize) -> Vec<usize> {
 /// Selection compares the full 64-bit hashes but stores the low half, which the selection
 /// does not bias, so stored anchors are uniform over 32 bits.
 pub fn anchors(word_hashes: &[u64], ngram: usize, window: usize) -> Vec<u32> {
-    let grams = ngram_hashes(word_hashes, ngram);
-    let mut anchors: Vec<u32> = winnow(&grams, window)
-        .into_iter()
-        .map(|position| grams[position] as u32)
-        .collect();
-    anchors.sort_unstable();
-    anchors.dedup();
-    anchors
+    GRAMS.with(|grams| {
+        let mut grams = grams.borrow_mut();
+        grams.clear();
+        if ngram > 0 && word_hashes.len() >= ngram {
+            grams.extend(word_hashes.windows(ngram).map(ngram_hash));
+        }
+        // `winnow`, inline: the anchors straight from the selected positions.
+        let mut anchors: Vec<u32> = Vec::new();
+        if !grams.is_empty() {
+            let window = window.max(1).min(grams.len());
+            let mut last = usize::MAX;
+            for start in 0..=grams.len() - window {
+                let mut best = start;
+                for position in start + 1..start + window {
+                    if grams[position] <= grams[best] {
+                        best = position;
+                    }
+                }
+                if best != last {
+                    anchors.push(grams[best] as u32);
+                    last = best;
+                }
+            }
+        }
+        anchors.sort_unstable();
+        anchors.dedup();
+        anchors
+    })
+}
+
+thread_local! {
+    /// Per-thread n-gram buffer of [`anchors`] (called for every paragraph sketched).
+    static GRAMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -412,6 +437,29 @@ mod tests {
         }
         let tie = normalize("alpha beta alpha beta");
         assert_eq!(simhash(&tie, 1), simhash_with_crate(&tie, 1));
+    }
+
+    #[test]
+    fn anchors_are_the_winnowed_grams() {
+        let mut state = 3u64;
+        for length in 0..60 {
+            let hashes: Vec<u64> = (0..length)
+                .map(|_| {
+                    state = mix64(state.wrapping_add(GOLDEN));
+                    state % 7
+                })
+                .collect();
+            for (ngram, window) in [(1, 1), (4, 6), (3, 4), (5, 10)] {
+                let grams = ngram_hashes(&hashes, ngram);
+                let mut expected: Vec<u32> = winnow(&grams, window)
+                    .into_iter()
+                    .map(|position| grams[position] as u32)
+                    .collect();
+                expected.sort_unstable();
+                expected.dedup();
+                assert_eq!(anchors(&hashes, ngram, window), expected);
+            }
+        }
     }
 
     #[test]

@@ -37,15 +37,22 @@ pub fn sketch_document<'a>(
     let mut sketches = Vec::with_capacity(paragraphs.len());
     let mut block = Vec::new();
     push_u32(&mut block, paragraphs.len());
+    let mut hashes: Vec<u64> = Vec::new();
     for text in paragraphs {
         normalize_into(text, &mut normalized);
-        let hashes = fingerprint::word_hashes(&normalized);
+        hashes.clear();
+        hashes.extend(
+            normalized
+                .words()
+                .map(|word| fingerprint::hash_bytes(word.as_bytes())),
+        );
         sketches.push(sketch_hashed(&normalized, &hashes, config));
         push_u32(&mut block, hashes.len());
-        for hash in hashes {
+        block.reserve(hashes.len() * 9);
+        for hash in &hashes {
             block.extend_from_slice(&hash.to_le_bytes());
         }
-        block.extend(verify::word_flags(&normalized));
+        block.extend(normalized.spans().iter().map(verify::span_flags));
     }
     (sketches, block)
 }

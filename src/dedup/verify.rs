@@ -39,7 +39,7 @@
 //!   on Monday.`), and simhash is noise over five features.
 
 use super::fingerprint::{ngram_hash, word_hashes};
-use super::normalize::Normalized;
+use super::normalize::{Normalized, WordSpan};
 use super::DedupConfig;
 
 /// What a verified pair is, before sites are considered.
@@ -124,13 +124,12 @@ pub const SENTENCE_START: u8 = 2;
 
 /// The per-word flags of `normalized` ([`QUOTED`], [`SENTENCE_START`]).
 pub fn word_flags(normalized: &Normalized) -> Vec<u8> {
-    normalized
-        .spans()
-        .iter()
-        .map(|span| {
-            (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
-        })
-        .collect()
+    normalized.spans().iter().map(span_flags).collect()
+}
+
+/// The flags of one word ([`QUOTED`], [`SENTENCE_START`]).
+pub fn span_flags(span: &WordSpan) -> u8 {
+    (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
 }
 
 /// What verification needs of one paragraph, computed once per verification batch: the
