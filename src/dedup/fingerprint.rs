@@ -374,6 +374,19 @@ mod tests {
         );
     }
 
+    /// [`simhash`] equals the crate's value on `words` joined, for each n-gram length.
+    fn assert_simhash_agrees(words: &[String], ngrams: std::ops::RangeInclusive<usize>) {
+        let normalized = normalize(&words.join(" "));
+        for ngram in ngrams {
+            assert_eq!(
+                simhash(&normalized, ngram),
+                simhash_with_crate(&normalized, ngram),
+                "{} words: {words:?} n = {ngram}",
+                words.len()
+            );
+        }
+    }
+
     #[test]
     fn fast_simhash_agrees_with_the_crate() {
         // Feature lengths 0 to 40 cover every tail length of the 8-byte SipHash blocks.
@@ -389,14 +402,7 @@ mod tests {
                         .collect::<String>(),
                 );
             }
-            let normalized = normalize(&words.join(" "));
-            for ngram in 1..=3 {
-                assert_eq!(
-                    simhash(&normalized, ngram),
-                    simhash_with_crate(&normalized, ngram),
-                    "{words:?} n = {ngram}"
-                );
-            }
+            assert_simhash_agrees(&words, 1..=3);
         }
         for bytes in 0..40 {
             let feature = "x".repeat(bytes);
@@ -426,14 +432,7 @@ mod tests {
                     }
                 })
                 .collect();
-            let normalized = normalize(&words.join(" "));
-            for ngram in 1..=2 {
-                assert_eq!(
-                    simhash(&normalized, ngram),
-                    simhash_with_crate(&normalized, ngram),
-                    "{length} words, n = {ngram}"
-                );
-            }
+            assert_simhash_agrees(&words, 1..=2);
         }
         let tie = normalize("alpha beta alpha beta");
         assert_eq!(simhash(&tie, 1), simhash_with_crate(&tie, 1));
