@@ -8,7 +8,7 @@ use super::batch::{self, Outcome};
 use super::clean::finish;
 use super::dedup::{
     config, count_clusters, document_info, find_duplicates, write_annotated, write_duplicates,
-    Stage, StagedTexts, SPILL,
+    Rewrite, Stage, StagedTexts, SPILL,
 };
 use super::{cleaner, init_threads, message, progress};
 use crate::cli::RunCommandArgs;
@@ -100,8 +100,17 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
             lines,
             texts,
         };
-        if write_annotated(&staged, &stage, args.dedup.dedup, &mut dir, args.run.quiet)?
-            == Outcome::Interrupted
+        let rewrite = Rewrite::Splice {
+            text_files: !args.output.no_text_files,
+        };
+        if write_annotated(
+            &staged,
+            &stage,
+            args.dedup.dedup,
+            rewrite,
+            &mut dir,
+            args.run.quiet,
+        )? == Outcome::Interrupted
         {
             return Ok(Outcome::Interrupted);
         }

@@ -116,30 +116,103 @@ pub fn simhash_with_crate(normalized: &Normalized, ngram: usize) -> u64 {
 /// The `simhash` crate hashes each feature with SipHash-2-4 (keys 0, 0) over the feature's
 /// `Hash` encoding (its bytes, then `0xff`) and then walks the 64 bits one by one with
 /// saturating adds and a branch per bit. Here the SipHash is the same ([`siphash_feature`])
-/// and the 64 counters are updated without branches, which the compiler vectorises; the
-/// counters cannot saturate below 2³¹ features. Agreement is tested on random text
-/// (`fast_simhash_agrees_with_the_crate`) and the speed is measured in `benches/dedup.rs`
-/// (`fingerprint/*`).
+/// and bit `i` of the result is whether more than half of the features have bit `i` set
+/// (the crate's counter, +1 per set bit and -1 per clear one, is then positive). The 64
+/// per-bit counts of set bits are kept *bit-sliced* ([`BitCounts`]): plane `k` holds bit `k`
+/// of all 64 counts, so adding a feature is a ripple-carry over a few `u64` planes instead
+/// of 64 separate adds. The counters cannot saturate below 2³¹ features. Agreement is
+/// tested on random text (`fast_simhash_agrees_with_the_crate`) and the speed is measured in
+/// `benches/dedup.rs` (`fingerprint/*`).
 pub fn simhash(normalized: &Normalized, ngram: usize) -> u64 {
     let ngram = ngram.max(1);
-    let mut counters = [0i32; 64];
-    let mut add = |feature: &str| {
-        let hash = siphash_feature(feature.as_bytes());
-        for (bit, counter) in counters.iter_mut().enumerate() {
-            *counter += ((hash >> bit) & 1) as i32 * 2 - 1;
-        }
-    };
+    let mut counts = BitCounts::default();
+    let mut add = |feature: &str| counts.add(siphash_feature(feature.as_bytes()));
     if normalized.len() < ngram {
         normalized.words().for_each(&mut add);
     } else {
         normalized.ngrams(ngram).for_each(&mut add);
     }
-    counters
-        .iter()
-        .enumerate()
-        .fold(0u64, |hash, (bit, &counter)| {
-            hash | (u64::from(counter > 0) << bit)
-        })
+    counts.majority()
+}
+
+/// Per-bit counts of set bits over a stream of 64-bit hashes, bit-sliced: `planes[k]` holds
+/// bit `k` of each of the 64 counts (counts below 256), spilled into `totals` every 255
+/// hashes.
+#[derive(Default)]
+struct BitCounts {
+    planes: [u64; 8],
+    /// Hashes added into `planes` since the last spill.
+    pending: u32,
+    totals: Option<Box<[u32; 64]>>,
+    /// Hashes added in all.
+    added: u64,
+}
+
+impl BitCounts {
+    #[inline]
+    fn add(&mut self, hash: u64) {
+        let mut carry = hash;
+        for plane in &mut self.planes {
+            let sum = *plane ^ carry;
+            carry &= *plane;
+            *plane = sum;
+            if carry == 0 {
+                break;
+            }
+        }
+        self.pending += 1;
+        self.added += 1;
+        if self.pending == 255 {
+            self.spill();
+        }
+    }
+
+    /// Moves the plane counts into `totals`.
+    fn spill(&mut self) {
+        let counts: [u32; 64] = std::array::from_fn(|bit| self.count(bit));
+        let totals = self.totals.get_or_insert_with(|| Box::new([0; 64]));
+        for (total, count) in totals.iter_mut().zip(counts) {
+            *total += count;
+        }
+        self.planes = [0; 8];
+        self.pending = 0;
+    }
+
+    /// Count of set bits at `bit` held in the planes.
+    fn count(&self, bit: usize) -> u32 {
+        self.planes
+            .iter()
+            .enumerate()
+            .map(|(k, plane)| (((plane >> bit) & 1) as u32) << k)
+            .sum()
+    }
+
+    /// Bit `i` set when more than half of the hashes had bit `i` set.
+    fn majority(&self) -> u64 {
+        if self.totals.is_none() {
+            // All counts are in the planes: compare the 64 bit-sliced counts with
+            // `added / 2` at once, from the top plane down (`2 * ones > added` is
+            // `ones > added / 2` for integers).
+            let threshold = self.added / 2;
+            let (mut greater, mut equal) = (0u64, u64::MAX);
+            for (k, &plane) in self.planes.iter().enumerate().rev() {
+                if threshold >> k & 1 == 0 {
+                    greater |= equal & plane;
+                    equal &= !plane;
+                } else {
+                    equal &= plane;
+                }
+            }
+            return greater;
+        }
+        let mut hash = 0u64;
+        for bit in 0..64 {
+            let ones =
+                u64::from(self.count(bit)) + self.totals.as_ref().map_or(0, |t| u64::from(t[bit]));
+            hash |= u64::from(2 * ones > self.added) << bit;
+        }
+        hash
+    }
 }
 
 /// SipHash-2-4 with keys (0, 0) of `bytes` followed by `0xff`: what `Hash for str` feeds
@@ -238,14 +311,39 @@ pub fn winnow(hashes: &[u64], window: usize) -> Vec<usize> {
 /// Selection compares the full 64-bit hashes but stores the low half, which the selection
 /// does not bias, so stored anchors are uniform over 32 bits.
 pub fn anchors(word_hashes: &[u64], ngram: usize, window: usize) -> Vec<u32> {
-    let grams = ngram_hashes(word_hashes, ngram);
-    let mut anchors: Vec<u32> = winnow(&grams, window)
-        .into_iter()
-        .map(|position| grams[position] as u32)
-        .collect();
-    anchors.sort_unstable();
-    anchors.dedup();
-    anchors
+    GRAMS.with(|grams| {
+        let mut grams = grams.borrow_mut();
+        grams.clear();
+        if ngram > 0 && word_hashes.len() >= ngram {
+            grams.extend(word_hashes.windows(ngram).map(ngram_hash));
+        }
+        // `winnow`, inline: the anchors straight from the selected positions.
+        let mut anchors: Vec<u32> = Vec::new();
+        if !grams.is_empty() {
+            let window = window.max(1).min(grams.len());
+            let mut last = usize::MAX;
+            for start in 0..=grams.len() - window {
+                let mut best = start;
+                for position in start + 1..start + window {
+                    if grams[position] <= grams[best] {
+                        best = position;
+                    }
+                }
+                if best != last {
+                    anchors.push(grams[best] as u32);
+                    last = best;
+                }
+            }
+        }
+        anchors.sort_unstable();
+        anchors.dedup();
+        anchors
+    })
+}
+
+thread_local! {
+    /// Per-thread n-gram buffer of [`anchors`] (called for every paragraph sketched).
+    static GRAMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -276,6 +374,19 @@ mod tests {
         );
     }
 
+    /// [`simhash`] equals the crate's value on `words` joined, for each n-gram length.
+    fn assert_simhash_agrees(words: &[String], ngrams: std::ops::RangeInclusive<usize>) {
+        let normalized = normalize(&words.join(" "));
+        for ngram in ngrams {
+            assert_eq!(
+                simhash(&normalized, ngram),
+                simhash_with_crate(&normalized, ngram),
+                "{} words: {words:?} n = {ngram}",
+                words.len()
+            );
+        }
+    }
+
     #[test]
     fn fast_simhash_agrees_with_the_crate() {
         // Feature lengths 0 to 40 cover every tail length of the 8-byte SipHash blocks.
@@ -291,14 +402,7 @@ mod tests {
                         .collect::<String>(),
                 );
             }
-            let normalized = normalize(&words.join(" "));
-            for ngram in 1..=3 {
-                assert_eq!(
-                    simhash(&normalized, ngram),
-                    simhash_with_crate(&normalized, ngram),
-                    "{words:?} n = {ngram}"
-                );
-            }
+            assert_simhash_agrees(&words, 1..=3);
         }
         for bytes in 0..40 {
             let feature = "x".repeat(bytes);
@@ -309,6 +413,51 @@ mod tests {
                 simhash_with_crate(&words, 1),
                 "{bytes} bytes"
             );
+        }
+    }
+
+    #[test]
+    fn fast_simhash_agrees_with_the_crate_on_long_and_skewed_text() {
+        // Past 255 features the bit-sliced counts spill into 32-bit totals; repeated words
+        // skew the counts and ties (as many set as clear bits) must come out clear.
+        let mut state = 7u64;
+        for length in [254, 255, 256, 510, 511, 1000, 3001] {
+            let words: Vec<String> = (0..length)
+                .map(|i| {
+                    state = mix64(state.wrapping_add(GOLDEN));
+                    if i % 3 == 0 {
+                        "same".to_owned()
+                    } else {
+                        format!("w{}", state % 500)
+                    }
+                })
+                .collect();
+            assert_simhash_agrees(&words, 1..=2);
+        }
+        let tie = normalize("alpha beta alpha beta");
+        assert_eq!(simhash(&tie, 1), simhash_with_crate(&tie, 1));
+    }
+
+    #[test]
+    fn anchors_are_the_winnowed_grams() {
+        let mut state = 3u64;
+        for length in 0..60 {
+            let hashes: Vec<u64> = (0..length)
+                .map(|_| {
+                    state = mix64(state.wrapping_add(GOLDEN));
+                    state % 7
+                })
+                .collect();
+            for (ngram, window) in [(1, 1), (4, 6), (3, 4), (5, 10)] {
+                let grams = ngram_hashes(&hashes, ngram);
+                let mut expected: Vec<u32> = winnow(&grams, window)
+                    .into_iter()
+                    .map(|position| grams[position] as u32)
+                    .collect();
+                expected.sort_unstable();
+                expected.dedup();
+                assert_eq!(anchors(&hashes, ngram, window), expected);
+            }
         }
     }
 

@@ -254,8 +254,8 @@ pub fn pack_posting(anchor: u32, paragraph: u32) -> u64 {
     (u64::from(anchor) << 32) | u64::from(paragraph)
 }
 
-/// Pairs of eligible paragraphs that share at least `min_shared` anchors, skipping anchors
-/// carried by more than `max_df` eligible paragraphs (boilerplate).
+/// Pairs of eligible paragraphs `(a, b)` that share at least `min_shared(a, b)` anchors,
+/// skipping anchors carried by more than `max_df` eligible paragraphs (boilerplate).
 ///
 /// Each pair a shared anchor proposes is kept only if `accept(a, b, df)` says so (the
 /// detector lets pairs of rare anchors through and checks the simhash distance of the
@@ -269,7 +269,7 @@ pub fn anchor_pairs(
     eligible: impl Fn(u32) -> bool + Sync,
     accept: impl Fn(u32, u32, usize) -> bool + Sync,
     max_df: usize,
-    min_shared: usize,
+    min_shared: impl Fn(u32, u32) -> usize + Sync,
 ) -> (Vec<u64>, usize) {
     anchor_pairs_in_passes(postings, eligible, accept, max_df, min_shared, 16 << 20)
 }
@@ -280,7 +280,7 @@ fn anchor_pairs_in_passes(
     eligible: impl Fn(u32) -> bool + Sync,
     accept: impl Fn(u32, u32, usize) -> bool + Sync,
     max_df: usize,
-    min_shared: usize,
+    min_shared: impl Fn(u32, u32) -> usize + Sync,
     postings_per_pass: usize,
 ) -> (Vec<u64>, usize) {
     // Postings of paragraphs that cannot be searched are overwritten with u64::MAX (no real
@@ -305,7 +305,6 @@ fn anchor_pairs_in_passes(
         .max()
         .unwrap_or(0);
     let passes = 1 + (postings.len() / postings_per_pass.max(1)) as u64;
-    let min_shared = min_shared.max(1);
     let mut kept: Vec<u64> = Vec::new();
     let mut skipped = 0;
     for pass in 0..passes {
@@ -365,7 +364,10 @@ fn anchor_pairs_in_passes(
         kept.extend(
             pairs
                 .chunk_by(|a, b| a == b)
-                .filter(|run| run.len() >= min_shared)
+                .filter(|run| {
+                    let (a, b) = unpack_pair(run[0]);
+                    run.len() >= min_shared(a, b)
+                })
                 .map(|run| run[0]),
         );
     }
@@ -473,9 +475,16 @@ mod tests {
         postings.dedup();
         let accept = |a: u32, b: u32, _: usize| (a + b) % 3 != 0;
         for min_shared in [1, 2] {
-            let one =
-                anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 1 << 20);
-            let many = anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, min_shared, 300);
+            let one = anchor_pairs_in_passes(
+                &mut postings,
+                |_| true,
+                accept,
+                8,
+                |_, _| min_shared,
+                1 << 20,
+            );
+            let many =
+                anchor_pairs_in_passes(&mut postings, |_| true, accept, 8, |_, _| min_shared, 300);
             assert!(!one.0.is_empty());
             assert_eq!(one, many, "min_shared = {min_shared}");
         }
@@ -497,16 +506,16 @@ mod tests {
             pack_posting(9, 3),
         ];
         let all = |_: u32, _: u32, _: usize| true;
-        let (pairs, skipped) = anchor_pairs(&mut postings, |_| true, all, 3, 1);
+        let (pairs, skipped) = anchor_pairs(&mut postings, |_| true, all, 3, |_, _| 1);
         assert_eq!(pairs, vec![pack_pair(0, 1), pack_pair(1, 2)]);
         assert_eq!(skipped, 1);
-        let (pairs, _) = anchor_pairs(&mut postings, |_| true, all, 3, 2);
+        let (pairs, _) = anchor_pairs(&mut postings, |_| true, all, 3, |_, _| 2);
         assert_eq!(pairs, vec![pack_pair(0, 1)]);
-        let (pairs, _) = anchor_pairs(&mut postings, |_| true, |a, _, _| a != 0, 3, 1);
+        let (pairs, _) = anchor_pairs(&mut postings, |_| true, |a, _, _| a != 0, 3, |_, _| 1);
         assert_eq!(pairs, vec![pack_pair(1, 2)]);
         // Document frequency counts eligible paragraphs only: without paragraph 1, anchor 9
         // is carried by three and is no longer boilerplate.
-        let (pairs, skipped) = anchor_pairs(&mut postings, |id| id != 1, all, 3, 1);
+        let (pairs, skipped) = anchor_pairs(&mut postings, |id| id != 1, all, 3, |_, _| 1);
         assert_eq!(
             pairs,
             vec![pack_pair(0, 2), pack_pair(0, 3), pack_pair(2, 3)]

@@ -38,8 +38,8 @@
 //!   words are identical: a shared trigram or two decides nothing at that length (`He said
 //!   on Monday.`), and simhash is noise over five features.
 
-use super::fingerprint::{ngram_hash, ngram_hashes, word_hashes};
-use super::normalize::Normalized;
+use super::fingerprint::{ngram_hash, word_hashes};
+use super::normalize::{Normalized, WordSpan};
 use super::DedupConfig;
 
 /// What a verified pair is, before sites are considered.
@@ -124,27 +124,32 @@ pub const SENTENCE_START: u8 = 2;
 
 /// The per-word flags of `normalized` ([`QUOTED`], [`SENTENCE_START`]).
 pub fn word_flags(normalized: &Normalized) -> Vec<u8> {
-    normalized
-        .spans()
-        .iter()
-        .map(|span| {
-            (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
-        })
-        .collect()
+    normalized.spans().iter().map(span_flags).collect()
+}
+
+/// The flags of one word ([`QUOTED`], [`SENTENCE_START`]).
+pub fn span_flags(span: &WordSpan) -> u8 {
+    (u8::from(span.quoted) * QUOTED) | (u8::from(span.sentence_start) * SENTENCE_START)
 }
 
 /// What verification needs of one paragraph, computed once per verification batch: the
 /// n-gram hashes in order and sorted, and per-word quote and sentence flags. No text: a
 /// paragraph spilled while sketching ([`super::spill`]) is prepared from its word hashes.
+///
+/// Everything lives in one allocation (verification prepares millions of paragraphs): the
+/// n-grams in order, then the distinct n-grams sorted, then one bit per word for
+/// [`QUOTED`] and one for [`SENTENCE_START`].
 #[derive(Clone, Debug, Default)]
 pub struct Prepared {
-    /// Per word: [`QUOTED`], [`SENTENCE_START`].
-    flags: Vec<u8>,
+    words: u32,
+    /// Number of n-grams in order, at the start of `data`.
+    grams: u32,
+    /// Number of distinct n-grams, sorted, after them.
+    distinct: u32,
     /// Order-sensitive hash of all word hashes: equal for identical word sequences.
     content: u64,
-    grams: Vec<u64>,
-    sorted_grams: Vec<u64>,
-    /// A 1024-bit Bloom filter (one bit per gram) over `sorted_grams`: most grams of a
+    data: Vec<u64>,
+    /// A 1024-bit Bloom filter (one bit per gram) over the distinct grams: most grams of a
     /// candidate pair are not shared, and the filter says so without a binary search.
     filter: [u64; 16],
 }
@@ -152,47 +157,94 @@ pub struct Prepared {
 impl Prepared {
     /// Prepares `normalized` for verification with word `ngram`s.
     pub fn new(normalized: Normalized, ngram: usize) -> Self {
-        Prepared::from_words(&word_hashes(&normalized), word_flags(&normalized), ngram)
+        Prepared::from_words(&word_hashes(&normalized), &word_flags(&normalized), ngram)
     }
 
     /// Prepares a paragraph from its word hashes ([`super::fingerprint::word_hashes`]) and
     /// per-word flags (one per hash, [`word_flags`]).
-    pub fn from_words(word_hashes: &[u64], flags: Vec<u8>, ngram: usize) -> Self {
+    pub fn from_words(word_hashes: &[u64], flags: &[u8], ngram: usize) -> Self {
         debug_assert_eq!(word_hashes.len(), flags.len());
-        let grams = ngram_hashes(word_hashes, ngram);
-        let mut sorted_grams = grams.clone();
-        sorted_grams.sort_unstable();
-        sorted_grams.dedup();
+        let words = word_hashes.len().min(flags.len());
+        let grams = if ngram == 0 || words < ngram {
+            0
+        } else {
+            words - ngram + 1
+        };
+        let bit_words = words.div_ceil(64);
+        let mut data = Vec::with_capacity(2 * grams + 2 * bit_words);
+        data.extend(
+            word_hashes[..words]
+                .windows(ngram.max(1))
+                .take(grams)
+                .map(ngram_hash),
+        );
+        data.extend_from_within(..grams);
+        let sorted = &mut data[grams..];
+        sorted.sort_unstable();
+        let mut distinct = 0;
+        for index in 0..sorted.len() {
+            if distinct == 0 || sorted[index] != sorted[distinct - 1] {
+                sorted[distinct] = sorted[index];
+                distinct += 1;
+            }
+        }
+        data.truncate(grams + distinct);
         let mut filter = [0u64; 16];
-        for &gram in &sorted_grams {
+        for &gram in &data[grams..] {
             let bit = filter_bit(gram);
             filter[bit / 64] |= 1 << (bit % 64);
         }
+        for flag in [QUOTED, SENTENCE_START] {
+            let start = data.len();
+            data.resize(start + bit_words, 0);
+            for (index, &flags) in flags[..words].iter().enumerate() {
+                if flags & flag != 0 {
+                    data[start + index / 64] |= 1 << (index % 64);
+                }
+            }
+        }
         Prepared {
-            flags,
-            content: ngram_hash(word_hashes),
-            grams,
-            sorted_grams,
+            words: words as u32,
+            grams: grams as u32,
+            distinct: distinct as u32,
+            content: ngram_hash(&word_hashes[..words]),
+            data,
             filter,
         }
     }
 
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.flags.len()
+        self.words as usize
     }
 
     /// Whether the paragraph has no word.
     pub fn is_empty(&self) -> bool {
-        self.flags.is_empty()
+        self.words == 0
+    }
+
+    /// The n-gram hashes, in order.
+    fn grams(&self) -> &[u64] {
+        &self.data[..self.grams as usize]
+    }
+
+    /// The distinct n-gram hashes, sorted.
+    fn sorted_grams(&self) -> &[u64] {
+        &self.data[self.grams as usize..(self.grams + self.distinct) as usize]
+    }
+
+    /// Bit `index` of the `set`-th per-word bit set (0: quoted, 1: sentence start).
+    fn word_bit(&self, set: usize, index: usize) -> bool {
+        let start = (self.grams + self.distinct) as usize + set * self.len().div_ceil(64);
+        self.data[start + index / 64] >> (index % 64) & 1 != 0
     }
 
     fn is_quoted(&self, index: usize) -> bool {
-        self.flags[index] & QUOTED != 0
+        self.word_bit(0, index)
     }
 
     fn starts_sentence(&self, index: usize) -> bool {
-        self.flags[index] & SENTENCE_START != 0
+        self.word_bit(1, index)
     }
 
     /// Whether the two have the same words in the same order (up to 64-bit hash collisions).
@@ -204,7 +256,7 @@ impl Prepared {
     fn contains(&self, gram: u64) -> bool {
         let bit = filter_bit(gram);
         self.filter[bit / 64] & (1 << (bit % 64)) != 0
-            && self.sorted_grams.binary_search(&gram).is_ok()
+            && self.sorted_grams().binary_search(&gram).is_ok()
     }
 }
 
@@ -234,7 +286,7 @@ fn direction_with(
     covered: &mut [bool],
 ) -> DirectionCounts {
     let words = this.len();
-    for (first, gram) in this.grams.iter().enumerate() {
+    for (first, gram) in this.grams().iter().enumerate() {
         if other.contains(*gram) {
             for flag in &mut covered[first..first + ngram] {
                 *flag = true;
