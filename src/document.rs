@@ -88,6 +88,19 @@ pub struct Metadata {
     pub credits: Vec<String>,
 }
 
+impl Metadata {
+    /// The single-valued fields with their names, in record order (`credits` is the list).
+    pub fn named_fields(&self) -> [(&'static str, &Option<String>); 5] {
+        [
+            ("title", &self.title),
+            ("section", &self.section),
+            ("published", &self.published),
+            ("updated", &self.updated),
+            ("author", &self.author),
+        ]
+    }
+}
+
 /// A kept paragraph of the cleaned text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Paragraph {

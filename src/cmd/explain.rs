@@ -49,13 +49,7 @@ pub fn render(text: &str, doc: &CleanDoc) -> String {
         "# {}  site: {} ({:?})",
         doc.id, doc.site, doc.site_source
     );
-    for (name, value) in [
-        ("title", &m.title),
-        ("section", &m.section),
-        ("published", &m.published),
-        ("updated", &m.updated),
-        ("author", &m.author),
-    ] {
+    for (name, value) in m.named_fields() {
         if let Some(v) = value {
             let _ = writeln!(out, "# {name}: {v}");
         }

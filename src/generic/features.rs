@@ -122,36 +122,6 @@ impl Features {
         for word in text.split_whitespace() {
             f.words += 1;
             let starts_sentence = after_sentence;
-            if word.is_ascii() {
-                // The same steps as below, on bytes: no Unicode tables for ASCII words.
-                let bytes = word.as_bytes();
-                let end = bytes
-                    .iter()
-                    .rposition(|b| !matches!(b, b'"' | b'\'' | b')'))
-                    .map_or(0, |p| p + 1);
-                after_sentence = end > 0 && matches!(bytes[end - 1], b'.' | b'!' | b'?');
-                let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
-                    continue;
-                };
-                let stop = bytes
-                    .iter()
-                    .rposition(u8::is_ascii_alphanumeric)
-                    .map_or(start, |p| p + 1);
-                let first = bytes[start];
-                if starts_sentence {
-                    // counted neither way
-                } else if first.is_ascii_uppercase() {
-                    f.capitalised += 1;
-                    f.cased += 1;
-                } else if first.is_ascii_lowercase() {
-                    f.cased += 1;
-                }
-                token.clear();
-                token.push_str(&word[start..stop]);
-                token.make_ascii_lowercase();
-                f.tally.token(&token);
-                continue;
-            }
             after_sentence = word
                 .trim_end_matches(['"', '\'', '”', '’', ')'])
                 .ends_with(is_sentence_mark);
@@ -242,43 +212,6 @@ mod tests {
         assert!(Features::of("RELATED STORIES").all_caps());
         assert!(Features::of("© 2019 Example Media").copyright);
         assert!(Features::of("(c) 2019 Example Media").copyright);
-    }
-
-    #[test]
-    fn ascii_words_measure_as_any_word() {
-        // The ASCII fast path against the general one: the same line with a non-ASCII
-        // character glued to each word takes the general path for every word.
-        for line in [
-            "\"Quoted,\" he said (twice). Then: 'yes!' OK?",
-            "Home | World News | Business | Sport ...",
-            "(c) 2019 A.B.C. -- e-mail: x@y.z 42 3.5%",
-            "\"\" ... ??? )) '' \"A\" b's CAPS Mixed",
-        ] {
-            let ascii = Features::of(line);
-            let glued: String = line
-                .split(' ')
-                .map(|w| format!("\u{200b}{w}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let general = Features::of(&glued);
-            assert_eq!(
-                (
-                    ascii.words,
-                    ascii.capitalised,
-                    ascii.cased,
-                    ascii.sentences,
-                    ascii.tally.tokens
-                ),
-                (
-                    general.words,
-                    general.capitalised,
-                    general.cased,
-                    general.sentences,
-                    general.tally.tokens
-                ),
-                "{line:?}"
-            );
-        }
     }
 
     #[test]

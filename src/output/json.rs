@@ -17,13 +17,7 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
     string(out, &record.id);
     out.extend_from_slice(b",\"site\":");
     string(out, &record.site);
-    for (name, value) in [
-        ("title", &m.title),
-        ("section", &m.section),
-        ("published", &m.published),
-        ("updated", &m.updated),
-        ("author", &m.author),
-    ] {
+    for (name, value) in m.named_fields() {
         key(out, name);
         optional_string(out, value.as_deref());
     }
@@ -32,23 +26,9 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
     key(out, "text");
     string(out, &record.text);
     key(out, "paragraphs");
-    out.push(b'[');
-    for (i, p) in record.paragraphs.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        paragraph(out, p)?;
-    }
-    out.push(b']');
+    array(out, &record.paragraphs, paragraph)?;
     key(out, "removed");
-    out.push(b'[');
-    for (i, r) in record.removed.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        removal(out, r)?;
-    }
-    out.push(b']');
+    array(out, &record.removed, removal)?;
     if let Some(url) = &record.url {
         key(out, "url");
         string(out, url);
@@ -122,14 +102,28 @@ fn optional_string(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 fn strings(out: &mut Vec<u8>, items: &[String]) {
+    array(out, items, |out, s| {
+        string(out, s);
+        Ok(())
+    })
+    .expect("writing strings cannot fail");
+}
+
+/// `[item,item,...]`, each written by `write`.
+fn array<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    write: impl Fn(&mut Vec<u8>, &T) -> serde_json::Result<()>,
+) -> serde_json::Result<()> {
     out.push(b'[');
-    for (i, s) in items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        string(out, s);
+        write(out, item)?;
     }
     out.push(b']');
+    Ok(())
 }
 
 /// Whether any of the 8 bytes of `w` is `"`, `\` or below 0x20: the classic zero-byte and
