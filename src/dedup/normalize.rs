@@ -155,6 +155,14 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
             }
             push_folded(c, &mut out.text);
             segment_letters += 1;
+            // The rest of an ASCII run of letters and digits takes the same steps, without
+            // the dispatch below: most characters of a paragraph are here.
+            while let Some(&(_, n)) = chars.peek().filter(|(_, n)| n.is_ascii_alphanumeric()) {
+                chars.next();
+                out.text.push(n.to_ascii_lowercase());
+                segment_letters += 1;
+                prev = Some(n);
+            }
             continue;
         }
         let prev_alnum = this.is_some_and(char::is_alphanumeric);
