@@ -93,13 +93,12 @@ impl Work {
     }
 
     /// Indexes of kept lines, in order.
-    pub fn kept(&self) -> Vec<usize> {
+    pub fn kept(&self) -> impl Iterator<Item = usize> + '_ {
         self.lines
             .iter()
             .enumerate()
             .filter(|(_, l)| l.kept)
             .map(|(i, _)| i)
-            .collect()
     }
 
     /// Whether `pattern` (memo slot `slot`) matches kept line `i`.
@@ -177,13 +176,7 @@ impl Work {
             candidates,
         } = scratch;
         kept.clear();
-        kept.extend(
-            self.lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.kept)
-                .map(|(i, _)| i),
-        );
+        kept.extend(self.kept());
         let kept = &*kept;
         self.scope_mask(kept, &rule.scope, in_scope);
         let in_scope = &*in_scope;
@@ -427,26 +420,18 @@ impl Work {
     }
 }
 
-/// A headline: 3 to 25 words, starting with a capital or digit, not ending like a sentence.
-pub fn looks_like_headline(text: &str) -> bool {
-    headline_shape(text, word_count(text))
-}
-
 impl WorkLine {
-    /// [`looks_like_headline`] with the word count the line keeps.
+    /// A headline: 3 to 25 words, starting with a capital or digit, not ending like a
+    /// sentence.
     fn looks_like_headline(&self) -> bool {
-        headline_shape(&self.text, self.words)
+        let text = &self.text;
+        (3..=25).contains(&self.words)
+            && text
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘“'\"".contains(c))
+            && !text.ends_with(['.', ',', ';', ':'])
     }
-}
-
-/// [`looks_like_headline`] of `text`, which has `words` words.
-fn headline_shape(text: &str, words: usize) -> bool {
-    (3..=25).contains(&words)
-        && text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘“'\"".contains(c))
-        && !text.ends_with(['.', ',', ';', ':'])
 }
 
 #[cfg(test)]

@@ -60,12 +60,7 @@ pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
     if plain {
         std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(
-            raw_lines(text)
-                .map(normalize_line)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
+        std::borrow::Cow::Owned(join_lines(&split_lines(text)))
     }
 }
 
@@ -95,28 +90,29 @@ pub fn word_count(text: &str) -> usize {
     if !ascii_spaces_only {
         return text.split_whitespace().count();
     }
+    // Without tabs or other control characters a space is just b' ', which counts about twice
+    // as fast (callgrind); both are the same loop.
     if bytes.iter().all(|&b| b >= b' ') {
-        // No tabs or other control characters: a space is b' ', and a word starts at a
-        // non-space after a space. Branch-free over the bytes, in lanes of 8.
-        let starts = |a: u8, b: u8| u32::from(a == b' ') & u32::from(b != b' ');
-        let mut words = usize::from(bytes.first().is_some_and(|&b| b != b' '));
-        let pairs = bytes.len().saturating_sub(1);
-        let (mut chunks, rest) = (bytes[..pairs].chunks_exact(8), pairs / 8 * 8);
-        for (k, chunk) in chunks.by_ref().enumerate() {
-            let next = &bytes[k * 8 + 1..k * 8 + 9];
-            words += (0..8).map(|j| starts(chunk[j], next[j])).sum::<u32>() as usize;
-        }
-        words += (rest..pairs)
-            .map(|i| starts(bytes[i], bytes[i + 1]) as usize)
-            .sum::<usize>();
-        return words;
+        word_starts(bytes, |b| b == b' ')
+    } else {
+        word_starts(bytes, |b| b == b' ' || (b'\t'..=b'\r').contains(&b))
     }
-    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
-    usize::from(bytes.first().is_some_and(|&b| !space(b)))
-        + bytes
-            .iter()
-            .zip(&bytes[1.min(bytes.len())..])
-            .map(|(&a, &b)| usize::from(space(a) & !space(b)))
+}
+
+/// How many words `bytes` holds, where `space` says which bytes separate words: a word starts
+/// at a non-space after a space (or at the start). Counted branch-free, in lanes of 8.
+fn word_starts(bytes: &[u8], space: impl Fn(u8) -> bool) -> usize {
+    let starts = |a: u8, b: u8| u32::from(space(a)) & u32::from(!space(b));
+    let mut words = usize::from(bytes.first().is_some_and(|&b| !space(b)));
+    let pairs = bytes.len().saturating_sub(1);
+    let mut chunks = bytes[..pairs].chunks_exact(8);
+    for (k, chunk) in chunks.by_ref().enumerate() {
+        let next = &bytes[k * 8 + 1..k * 8 + 9];
+        words += (0..8).map(|j| starts(chunk[j], next[j])).sum::<u32>() as usize;
+    }
+    words
+        + (pairs / 8 * 8..pairs)
+            .map(|i| starts(bytes[i], bytes[i + 1]) as usize)
             .sum::<usize>()
 }
 

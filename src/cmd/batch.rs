@@ -233,8 +233,12 @@ where
                             .push("duplicate id: an earlier document has the same id".into());
                         prepared = (self.prepare)(&record);
                     }
-                    let report = &mut *self.report;
-                    report.written(&record.site, record.paragraphs.len(), &record.removed, len);
+                    self.report.written(
+                        &record.site,
+                        record.paragraphs.len(),
+                        &record.removed,
+                        len,
+                    );
                     self.progress.inc(len as u64);
                     (self.sink)(record, prepared?)?;
                 }
