@@ -325,7 +325,7 @@ fn annotate(record: &mut Record, doc: u32, report: &DedupReport, mode: DedupMode
         }
         p.cluster = Some(ann.map(|a| a.cluster));
         p.kind = Some(ann.map(|a| a.kind.as_str().to_string()));
-        p.similarity = Some(ann.map(|a| (a.similarity * 1000.0).round() / 1000.0));
+        p.similarity = Some(ann.map(shown_similarity));
         record.paragraphs.push(p);
     }
     if dropped.is_empty() {
@@ -339,6 +339,11 @@ fn annotate(record: &mut Record, doc: u32, report: &DedupReport, mode: DedupMode
         .join("\n\n");
     record.removed.extend(dropped);
     record.removed.sort_by_key(|r| r.line);
+}
+
+/// A paragraph's similarity as records show it: to three decimals.
+fn shown_similarity(annotation: crate::dedup::Annotation) -> f64 {
+    (annotation.similarity * 1000.0).round() / 1000.0
 }
 
 /// The id and text of a record, borrowed from its line where no unescaping is needed.
@@ -384,8 +389,7 @@ fn splice_annotations(line: &[u8], doc: u32, report: &DedupReport) -> Option<Vec
                     out.extend_from_slice(b",\"kind\":");
                     serde_json::to_writer(&mut out, a.kind.as_str()).ok()?;
                     out.extend_from_slice(b",\"similarity\":");
-                    serde_json::to_writer(&mut out, &((a.similarity * 1000.0).round() / 1000.0))
-                        .ok()?;
+                    serde_json::to_writer(&mut out, &shown_similarity(a)).ok()?;
                 }
             }
             para += 1;
@@ -501,7 +505,7 @@ pub fn write_annotated(
                 let mut record: Record = serde_json::from_slice(&bytes)?;
                 annotate(&mut record, doc, &stage.report, mode);
                 Ok(Annotated {
-                    line: serde_json::to_vec(&record)?,
+                    line: record.to_json()?,
                     id: record.id,
                     text: record.text,
                     input_len: bytes.len(),
