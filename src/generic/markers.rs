@@ -53,6 +53,7 @@ const BIO: &str = r"^\p{Lu}[\p{L}.'’-]+( \p{Lu}[\p{L}.'’-]+){0,3} (is|was) (
 
 /// The patterns, compiled once. (One regex each: a `RegexSet` of them measured slower, as it
 /// gives up the literal prefilters of the single patterns.)
+#[derive(Clone)]
 struct Patterns {
     comments: Regex,
     related: Regex,
@@ -81,9 +82,18 @@ fn patterns() -> &'static Patterns {
     })
 }
 
+thread_local! {
+    /// This thread's copy of the patterns: a regex's match caches are fast only for the thread
+    /// that used it first, and a clone has caches of its own (see `cmd::batch::PerThread`).
+    static LOCAL: Patterns = patterns().clone();
+}
+
 /// What `text` (a normalised line of `words` words) says about itself.
 pub fn marker(text: &str, words: usize) -> Marker {
-    let p = patterns();
+    LOCAL.with(|p| marker_with(p, text, words))
+}
+
+fn marker_with(p: &Patterns, text: &str, words: usize) -> Marker {
     if words <= HEADING_MAX_WORDS {
         // `[ 167 comments ]`, `» Related`: the heading without its decoration.
         let core = text.trim_matches(|c: char| !c.is_alphanumeric());
