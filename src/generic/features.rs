@@ -122,11 +122,14 @@ impl Features {
         for word in text.split_whitespace() {
             f.words += 1;
             let starts_sentence = after_sentence;
-            after_sentence = word
-                .trim_end_matches(['"', '\'', '”', '’', ')'])
-                .ends_with(is_sentence_mark);
-            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
-            let Some(first) = core.chars().next() else {
+            // Most words are ASCII: the same steps on bytes, without decoding characters.
+            let (ends_sentence, first) = if word.is_ascii() {
+                ascii_word(word, &mut token)
+            } else {
+                unicode_word(word, &mut token)
+            };
+            after_sentence = ends_sentence;
+            let Some(first) = first else {
                 continue;
             };
             if starts_sentence {
@@ -137,7 +140,6 @@ impl Features {
             } else if first.is_lowercase() {
                 f.cased += 1;
             }
-            lowercase_into(core, &mut token);
             f.tally.token(&token);
         }
         f.words += cjk / 2;
@@ -183,6 +185,43 @@ impl Features {
     }
 }
 
+/// For one word: whether it ends a sentence (closing quotes and brackets allowed after the
+/// mark), and the first character of its core (the word trimmed of what is neither letter nor
+/// digit), lowercased into `token`; `None` when the core is empty (`token` is then stale).
+fn unicode_word(word: &str, token: &mut String) -> (bool, Option<char>) {
+    let ends_sentence = word
+        .trim_end_matches(['"', '\'', '”', '’', ')'])
+        .ends_with(is_sentence_mark);
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let first = core.chars().next();
+    if first.is_some() {
+        lowercase_into(core, token);
+    }
+    (ends_sentence, first)
+}
+
+/// [`unicode_word`] for an ASCII word, on its bytes.
+fn ascii_word(word: &str, token: &mut String) -> (bool, Option<char>) {
+    let bytes = word.as_bytes();
+    let open = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b'"' | b'\'' | b')'))
+        .map_or(&[][..], |end| &bytes[..=end]);
+    let ends_sentence = matches!(open.last(), Some(b'.' | b'!' | b'?'));
+    let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+        return (ends_sentence, None);
+    };
+    let end = bytes
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .expect("a byte was found from the start");
+    let core = &word[start..=end];
+    token.clear();
+    token.push_str(core);
+    token.make_ascii_lowercase();
+    (ends_sentence, Some(char::from(bytes[start])))
+}
+
 fn is_sentence_mark(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
 }
@@ -212,6 +251,20 @@ mod tests {
         assert!(Features::of("RELATED STORIES").all_caps());
         assert!(Features::of("© 2019 Example Media").copyright);
         assert!(Features::of("(c) 2019 Example Media").copyright);
+    }
+
+    proptest::proptest! {
+        /// The ASCII path answers exactly as the general one.
+        #[test]
+        fn ascii_words_as_unicode_words(word in "[ -~]{0,12}") {
+            let (mut a, mut u) = (String::new(), String::new());
+            let fast = ascii_word(&word, &mut a);
+            let slow = unicode_word(&word, &mut u);
+            proptest::prop_assert_eq!(fast, slow);
+            if fast.1.is_some() {
+                proptest::prop_assert_eq!(a, u);
+            }
+        }
     }
 
     #[test]

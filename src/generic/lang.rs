@@ -118,7 +118,8 @@ pub fn stop_mask(token: &str) -> u16 {
     // Elision: French l'homme, Italian dell'anno, English don't: the part before the
     // apostrophe is the function word.
     let bytes = token.as_bytes();
-    if let Some(apostrophe) = memchr::memchr(b'\'', bytes) {
+    // (Tokens are short: a loop beats the set-up of a vectorised search.)
+    if let Some(apostrophe) = bytes.iter().position(|&b| b == b'\'') {
         let head = &token[..apostrophe];
         if !head.is_empty() && head.len() <= *longest {
             mask |= table.get(head).copied().unwrap_or(0);
