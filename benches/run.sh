@@ -118,8 +118,10 @@ for size in $SIZES; do
             out_bytes=$(du -sb "$OUT/$sub" 2>/dev/null | cut -f1 || echo 0)
             OUT_NOTE+="  $size \`newsclean $sub\` wrote $(awk -v o="$out_bytes" 'BEGIN {printf "%.0f", o / 1e6}') MB (du) for $(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1e6}') MB of input (default flags)."$'\n'
             first=0; [ "$size" = "${SIZES%% *}" ] && [ "$QUICK" = 0 ] && first=1
-            if [ "$first" = 1 ] && "$NC" "$sub" --help 2>&1 | grep -q -- '--no-text-files'; then
-                record "$size" "newsclean $sub --no-text-files" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --no-text-files
+            # The other side of the text-file default: off for JSONL input, on for .txt files.
+            variant=--no-text-files; [ "$FORMAT" = jsonl ] && variant=--text-files
+            if [ "$first" = 1 ] && "$NC" "$sub" --help 2>&1 | grep -q -- "$variant"; then
+                record "$size" "newsclean $sub $variant" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" "$variant"
             fi
             if [ "$first" = 1 ] && [ "$sub" = clean ] && nc_threads "$sub" && [ "$QUICK" = 0 ]; then
                 record "$size" "newsclean $sub --threads 1" "$bytes" "$NC" "$sub" "$path" --out "$OUT/$sub" "${flags[@]}" --threads 1
@@ -150,7 +152,7 @@ REPORT=$(mktemp)
     echo "  The output directory is removed before each run, outside the timing; \`sync\` runs before each run."
     echo "  A run still going after ${TIMEOUT}s is stopped: its row says \"timeout\", its wall time is a lower"
     echo "  bound, its MB/s an upper bound, and its peak RSS the peak until then."
-    echo "  Extra rows (\`--no-text-files\`, \`--threads 1\`) are measured on the smallest size only."
+    echo "  Extra rows (\`--text-files\` for JSONL, \`--no-text-files\` for .txt input, \`--threads 1\`) are measured on the smallest size only."
     [ -n "$OUT_NOTE" ] && printf -- '- Output volume:\n%s' "$OUT_NOTE"
     echo
     echo "| corpus | command | wall s | MB/s | x cat | x wc -w | peak RSS MiB | CPU s (user+sys) | MB per CPU-s | exit |"

@@ -134,15 +134,36 @@ pub struct RuleArgs {
 /// Where results go.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output directory (documents.jsonl, text/<id>.txt, run.json); `-` streams records to stdout.
+    /// Output directory (documents.jsonl, run.json, and text/<id>.txt for .txt inputs); `-`
+    /// streams records to stdout.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Replace an existing output directory.
     #[arg(long, help_heading = "Output")]
     pub force: bool,
-    /// Do not write text/<id>.txt (faster on millions of documents).
+    /// Write text/<id>.txt for every document (the default when every input is a .txt file).
+    #[arg(
+        long,
+        help_heading = "Output",
+        conflicts_with = "no_text_files",
+        long_help = "Write the cleaned text of every document to text/<id>.txt as well as to \
+                     documents.jsonl. This is the default when every input is a .txt file (one \
+                     article per file, one text file out). For JSONL and stdin input the \
+                     records already carry the cleaned text, and a file per record of a \
+                     million-record batch costs more than the cleaning: ask with --text-files."
+    )]
+    pub text_files: bool,
+    /// Do not write text/<id>.txt (the default for JSONL and stdin input).
     #[arg(long, help_heading = "Output")]
     pub no_text_files: bool,
+}
+
+impl OutputArgs {
+    /// Whether to write `text/<id>.txt`: as asked, else when every input is a text file
+    /// (`text_only`).
+    pub fn text_files(&self, text_only: bool) -> bool {
+        self.text_files || (text_only && !self.no_text_files)
+    }
 }
 
 /// How the run behaves.
@@ -175,7 +196,10 @@ EXAMPLES:
     jq 'select(.kind == \"syndicated\")' out/duplicates.jsonl
 
   Keep only the first copy of each paragraph, recording the rest as removed:
-    newsclean run pages.jsonl --out out --dedup drop --no-text-files";
+    newsclean run pages.jsonl --out out --dedup drop
+
+  Also write each record's cleaned text to out/text/<id>.txt (the default for .txt inputs):
+    newsclean run pages.jsonl --out out --text-files";
 
 /// What to do with near-duplicates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

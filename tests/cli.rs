@@ -74,6 +74,54 @@ fn clean_samples_writes_records_text_and_run_report() {
 }
 
 #[test]
+fn text_files_for_text_inputs_and_when_asked() {
+    let dir = crate::tempdir!();
+    let body = "A body line that stays in the output of the run, long enough to keep.";
+    dir.write("txt/a.txt", &format!("ADVERTISEMENT\n\n{body}\n"));
+    dir.write(
+        "recs.jsonl",
+        &format!("{{\"id\": \"r\", \"text\": \"{body}\"}}\n"),
+    );
+    dir.write("mixed/a.txt", body);
+    dir.write(
+        "mixed/b.jsonl",
+        &format!("{{\"id\": \"b\", \"text\": \"{body}\"}}\n"),
+    );
+    let cases: [(&[&str], &str, bool); 6] = [
+        (&["txt"], "text/a.txt", true),
+        (&["recs.jsonl"], "text/r.txt", false),
+        (&["mixed"], "text/a.txt", false),
+        (&["recs.jsonl", "--text-files"], "text/r.txt", true),
+        (&["txt", "--no-text-files"], "text/a.txt", false),
+        (&["mixed", "--text-files"], "text/b.txt", true),
+    ];
+    for (i, (args, file, written)) in cases.into_iter().enumerate() {
+        for command in ["clean", "run"] {
+            let out_dir = format!("out-{command}-{i}");
+            let mut argv = vec![command];
+            argv.extend(args);
+            argv.extend(["--out", &out_dir, "--quiet"]);
+            let out = newsclean(&dir.0, &argv);
+            assert!(
+                out.status.success(),
+                "{argv:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                dir.path(&format!("{out_dir}/{file}")).exists(),
+                written,
+                "{argv:?}"
+            );
+            assert_eq!(
+                dir.path(&format!("{out_dir}/text")).exists(),
+                written,
+                "{argv:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn existing_output_needs_force() {
     let dir = crate::tempdir!();
     dir.write(

@@ -43,7 +43,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
         let mut dir = OutputDir::create(
             &args.output.out,
             args.output.force,
-            !args.output.no_text_files,
+            args.output.text_files(reader.text_only()),
         )?;
         let bar = progress(total, args.run.quiet, "clean");
         let outcome = batch::process(

@@ -589,10 +589,11 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
         );
     }
     super::batch::install_interrupt_handler();
+    // The input is records (JSONL): text files only when asked for.
     let mut dir = OutputDir::create(
         &args.output.out,
         args.output.force,
-        !args.output.no_text_files,
+        args.output.text_files(false),
     )?;
     let spill = dir.staging().join(SPILL);
     let stage = match detect(&input, &spill, &config, args.run.quiet, &mut run, true) {

@@ -35,11 +35,8 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let mut report = RunReport::new(cleaner.rules());
     let (reader, total) = batch::open_inputs(&args.input, &mut report);
     batch::install_interrupt_handler();
-    let mut dir = OutputDir::create(
-        &args.output.out,
-        args.output.force,
-        !args.output.no_text_files,
-    )?;
+    let text_files = args.output.text_files(reader.text_only());
+    let mut dir = OutputDir::create(&args.output.out, args.output.force, text_files)?;
     let staged = dir.staging().join(STAGED);
     let spill_path = dir.staging().join(SPILL);
     let outcome = (|| -> anyhow::Result<Outcome> {
@@ -100,9 +97,7 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
             lines,
             texts,
         };
-        let rewrite = Rewrite::Splice {
-            text_files: !args.output.no_text_files,
-        };
+        let rewrite = Rewrite::Splice { text_files };
         if write_annotated(
             &staged,
             &stage,

@@ -301,6 +301,20 @@ impl Reader {
         }
     }
 
+    /// Whether every source still to read is a text file (one article each): no JSONL, no
+    /// stdin.
+    pub fn text_only(&self) -> bool {
+        self.sources.as_slice().iter().all(|s| {
+            matches!(
+                s,
+                Source::File {
+                    format: Format::Text,
+                    ..
+                }
+            )
+        })
+    }
+
     /// Sets the largest document read, in bytes (default [`MAX_DOCUMENT_BYTES`]).
     pub fn max_document_bytes(mut self, limit: u64) -> Reader {
         self.limit = limit;

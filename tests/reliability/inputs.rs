@@ -216,7 +216,8 @@ fn jsonl_bad_lines_are_reported_by_line_and_the_rest_is_read() {
     input.extend_from_slice(b"{\"id\": \"f\", \"text\": \"Le caf\xe9 ferme\\n\\nUne \xe9poque se termine pour le quartier et ses habitants.\"}\n");
     input.extend_from_slice(br#"{"id": "g", "text": "cut sho"#);
     d.write("in.jsonl", &input);
-    let run = d.clean(&["in.jsonl"]);
+    // With text files, to see the duplicate id get a file of its own.
+    let run = d.clean(&["in.jsonl", "--text-files"]);
     run.assert_counts(3, 7);
     let f = run.failures();
     let want = [
