@@ -77,15 +77,15 @@ fn clean_samples_writes_records_text_and_run_report() {
 fn text_files_for_text_inputs_and_when_asked() {
     let dir = crate::tempdir!();
     let body = "A body line that stays in the output of the run, long enough to keep.";
-    dir.write("txt/a.txt", &format!("ADVERTISEMENT\n\n{body}\n"));
+    dir.write("txt/a.txt", format!("ADVERTISEMENT\n\n{body}\n"));
     dir.write(
         "recs.jsonl",
-        &format!("{{\"id\": \"r\", \"text\": \"{body}\"}}\n"),
+        format!("{{\"id\": \"r\", \"text\": \"{body}\"}}\n"),
     );
     dir.write("mixed/a.txt", body);
     dir.write(
         "mixed/b.jsonl",
-        &format!("{{\"id\": \"b\", \"text\": \"{body}\"}}\n"),
+        format!("{{\"id\": \"b\", \"text\": \"{body}\"}}\n"),
     );
     let cases: [(&[&str], &str, bool); 6] = [
         (&["txt"], "text/a.txt", true),
