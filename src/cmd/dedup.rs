@@ -464,62 +464,97 @@ pub fn write_annotated(
     let bar = progress(total, quiet, "write");
     let mut chunks = open_chunks(path)?;
     let mut next = 0usize;
-    loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            return Ok(Outcome::Interrupted);
-        }
+    // The next chunk's records with their document numbers; `None` at the end of the file.
+    let mut read = || -> anyhow::Result<Option<Vec<(u32, Vec<u8>)>>> {
         let chunk = chunks
             .next_chunk()
             .with_context(|| format!("reading {}", path.display()))?;
         if chunk.is_empty() {
-            break;
+            return Ok(None);
         }
-        let jobs: Vec<(u32, Vec<u8>)> = chunk
-            .into_iter()
-            .filter_map(|(_, line, bytes)| {
-                (stage.lines.get(next) == Some(&line)).then(|| {
-                    next += 1;
-                    ((next - 1) as u32, bytes)
+        Ok(Some(
+            chunk
+                .into_iter()
+                .filter_map(|(_, line, bytes)| {
+                    (stage.lines.get(next) == Some(&line)).then(|| {
+                        next += 1;
+                        ((next - 1) as u32, bytes)
+                    })
                 })
-            })
-            .collect();
-        let written: Vec<anyhow::Result<Annotated>> = jobs
-            .into_par_iter()
-            .map(|(doc, bytes)| {
-                if let (Rewrite::Splice { text_files }, DedupMode::Flag) = (rewrite, mode) {
-                    if let Some(line) = splice_annotations(&bytes, doc, &stage.report) {
-                        let (id, text) = if text_files {
-                            let view: IdAndText<'_> = serde_json::from_slice(&bytes)?;
-                            (view.id.into_owned(), view.text.into_owned())
-                        } else {
-                            (String::new(), String::new())
-                        };
-                        return Ok(Annotated {
-                            line,
-                            id,
-                            text,
-                            input_len: bytes.len(),
-                        });
-                    }
-                }
-                let mut record: Record = serde_json::from_slice(&bytes)?;
-                annotate(&mut record, doc, &stage.report, mode);
-                Ok(Annotated {
-                    line: record.to_json()?,
-                    id: record.id,
-                    text: record.text,
-                    input_len: bytes.len(),
-                })
-            })
-            .collect();
-        for item in written {
+                .collect(),
+        ))
+    };
+    let annotate_all = |jobs: Vec<(u32, Vec<u8>)>| -> Vec<anyhow::Result<Annotated>> {
+        jobs.into_par_iter()
+            .map(|(doc, bytes)| annotate_line(&bytes, doc, stage, mode, rewrite))
+            .collect()
+    };
+    let mut write = |annotated: Vec<anyhow::Result<Annotated>>| -> anyhow::Result<()> {
+        for item in annotated {
             let a = item?;
             dir.write_line(&a.line, &a.id, &a.text)?;
             bar.inc(a.input_len as u64);
         }
+        Ok(())
+    };
+    // As in the batch loop, three chunks at once: the pool annotates one while a task of it
+    // writes the previous one and reads the next (both serial I/O, which alone left a core
+    // idle for most of this pass).
+    let mut jobs = read()?;
+    let mut done: Option<Vec<anyhow::Result<Annotated>>> = None;
+    while jobs.is_some() || done.is_some() {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Ok(Outcome::Interrupted);
+        }
+        let (annotated, io) = rayon::join(
+            || jobs.take().map(annotate_all),
+            || {
+                if let Some(previous) = done.take() {
+                    write(previous)?;
+                }
+                read()
+            },
+        );
+        jobs = io?;
+        done = annotated;
     }
     bar.finish_and_clear();
     Ok(Outcome::Finished)
+}
+
+/// One staged record with its dedup annotations, serialised, with the id and text its text
+/// file needs.
+fn annotate_line(
+    bytes: &[u8],
+    doc: u32,
+    stage: &Stage,
+    mode: DedupMode,
+    rewrite: Rewrite,
+) -> anyhow::Result<Annotated> {
+    if let (Rewrite::Splice { text_files }, DedupMode::Flag) = (rewrite, mode) {
+        if let Some(line) = splice_annotations(bytes, doc, &stage.report) {
+            let (id, text) = if text_files {
+                let view: IdAndText<'_> = serde_json::from_slice(bytes)?;
+                (view.id.into_owned(), view.text.into_owned())
+            } else {
+                (String::new(), String::new())
+            };
+            return Ok(Annotated {
+                line,
+                id,
+                text,
+                input_len: bytes.len(),
+            });
+        }
+    }
+    let mut record: Record = serde_json::from_slice(bytes)?;
+    annotate(&mut record, doc, &stage.report, mode);
+    Ok(Annotated {
+        line: record.to_json()?,
+        id: record.id,
+        text: record.text,
+        input_len: bytes.len(),
+    })
 }
 
 /// Writes `duplicates.jsonl`: one line per paragraph cluster, then one per document cluster,
