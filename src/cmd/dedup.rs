@@ -465,7 +465,7 @@ pub fn write_annotated(
     let mut chunks = open_chunks(path)?;
     let mut next = 0usize;
     // The next chunk's records with their document numbers; `None` at the end of the file.
-    let mut read = || -> anyhow::Result<Option<Vec<(u32, Vec<u8>)>>> {
+    let mut read = || -> anyhow::Result<Option<Jobs>> {
         let chunk = chunks
             .next_chunk()
             .with_context(|| format!("reading {}", path.display()))?;
@@ -484,7 +484,7 @@ pub fn write_annotated(
                 .collect(),
         ))
     };
-    let annotate_all = |jobs: Vec<(u32, Vec<u8>)>| -> Vec<anyhow::Result<Annotated>> {
+    let annotate_all = |jobs: Jobs| -> Vec<anyhow::Result<Annotated>> {
         jobs.into_par_iter()
             .map(|(doc, bytes)| annotate_line(&bytes, doc, stage, mode, rewrite))
             .collect()
@@ -521,6 +521,9 @@ pub fn write_annotated(
     bar.finish_and_clear();
     Ok(Outcome::Finished)
 }
+
+/// Staged records to annotate, each with its document number.
+type Jobs = Vec<(u32, Vec<u8>)>;
 
 /// One staged record with its dedup annotations, serialised, with the id and text its text
 /// file needs.
