@@ -19,7 +19,10 @@ use crate::rules::{FileKind, Rule, RuleFile, Rules};
 use crate::site;
 use apply::Work;
 
-/// Turns documents into cleaned documents. Cheap to share across threads.
+/// Turns documents into cleaned documents. `Send + Sync`: it can be shared across threads, but
+/// its regexes keep their match caches in pools that are fast only for the thread that used
+/// them first, so a pool of threads should give each thread its own clone (cheap: a clone
+/// shares the compiled rules), as `newsclean`'s batch loop does.
 #[derive(Clone, Debug)]
 pub struct Cleaner {
     rules: Rules,
