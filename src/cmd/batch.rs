@@ -168,8 +168,9 @@ pub fn process<T: Send>(
 
 /// A clone of the cleaner for each thread of the rayon pool. A regex keeps its match caches in a
 /// pool that is fast only for the thread that used it first; every other thread takes a lock
-/// for each match (a quarter of the time `clean` took on two threads, and a sixth on one, whose
-/// worker was not the first user). A clone shares the compiled rules and has caches of its own.
+/// for each match, and with two workers one of them always did (the 20 MB corpus on two
+/// threads: median 0.450 s shared, 0.420 s with clones). A clone shares the compiled rules and
+/// has caches of its own.
 struct PerThread(Vec<Cleaner>);
 
 impl PerThread {
