@@ -6,7 +6,9 @@
 //! `NEWSCLEAN_BENCH_PAGES` names a JSONL file of scraped pages (`text` field), those pages too.
 //!
 //! Also the record output: `Record::to_json` (newsclean's writer) against `serde_json::to_vec`
-//! of the same records, which writes the same bytes (the baseline).
+//! of the same records, which writes the same bytes (the baseline); and cleaning in parallel
+//! with one `Cleaner` shared by every rayon thread (the baseline) against one clone per thread,
+//! as `cmd::batch` does: a regex's cache pool is fast only for the thread that used it first.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsclean::output::Record;
@@ -96,5 +98,37 @@ fn output(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, classifier, output);
+fn threads(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let shared = Cleaner::new(Rules::builtin().expect("built-in rules are valid"));
+    let clones: Vec<Cleaner> = (0..rayon::current_num_threads())
+        .map(|_| shared.clone())
+        .collect();
+    // Enough documents for every thread to take many.
+    let docs: Vec<Document> = (0..40).flat_map(|_| documents()).collect();
+    let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
+    let mut group = c.benchmark_group("parallel clean");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(20);
+    group.bench_function("one shared cleaner", |b| {
+        b.iter(|| {
+            docs.par_iter()
+                .map(|d| shared.clean(d).paragraphs.len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("a clone per thread", |b| {
+        b.iter(|| {
+            docs.par_iter()
+                .map(|d| {
+                    let cleaner = &clones[rayon::current_thread_index().unwrap_or(0)];
+                    cleaner.clean(d).paragraphs.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, classifier, output, threads);
 criterion_main!(benches);
