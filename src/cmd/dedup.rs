@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -108,29 +108,34 @@ impl ParagraphTexts for StagedTexts {
     }
 
     fn texts(&self, keys: &[ParagraphKey]) -> Vec<String> {
+        use std::os::unix::fs::FileExt;
         let mut docs: Vec<u32> = keys.iter().map(|k| k.doc).collect();
         docs.sort_unstable();
         docs.dedup();
         let Ok(file) = File::open(&self.records) else {
             return Vec::new();
         };
-        let mut reader = BufReader::new(file);
-        let mut loaded: std::collections::HashMap<u32, Vec<String>> = Default::default();
-        let mut line = Vec::new();
-        for doc in docs {
-            line.clear();
-            let Some(&offset) = self.offsets.get(doc as usize) else {
-                continue;
-            };
-            if reader.seek(SeekFrom::Start(offset)).is_err()
-                || reader.read_until(b'\n', &mut line).is_err()
-            {
-                continue;
-            }
-            if let Ok(view) = serde_json::from_slice::<ParagraphsView>(&line) {
-                loaded.insert(doc, view.paragraphs.into_iter().map(|p| p.text).collect());
-            }
-        }
+        let file_len = file.metadata().map_or(0, |m| m.len());
+        // Each record read with one positioned read, up to the next record's offset, and
+        // parsed, in parallel: a seek and a buffered line read per record, one after another,
+        // were most of the time of writing duplicates.jsonl.
+        let loaded: std::collections::HashMap<u32, Vec<String>> = docs
+            .par_iter()
+            .filter_map(|&doc| {
+                let start = *self.offsets.get(doc as usize)?;
+                let end = self
+                    .offsets
+                    .get(doc as usize + 1)
+                    .copied()
+                    .unwrap_or(file_len)
+                    .max(start);
+                let mut bytes = vec![0; usize::try_from(end - start).ok()?];
+                file.read_exact_at(&mut bytes, start).ok()?;
+                let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                let view = serde_json::from_slice::<ParagraphsView>(line).ok()?;
+                Some((doc, view.paragraphs.into_iter().map(|p| p.text).collect()))
+            })
+            .collect();
         keys.iter()
             .map(|k| {
                 loaded
