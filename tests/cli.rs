@@ -327,6 +327,53 @@ fn run_on_samples_flags_exactly_the_seeds_pairs() {
     );
 }
 
+/// The members' texts in a duplicates.jsonl, in file order.
+fn member_texts(path: &std::path::Path) -> Vec<String> {
+    records(path)
+        .iter()
+        .flat_map(|c| c["members"].as_array().cloned().unwrap_or_default())
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn duplicates_texts_are_read_back_across_skipped_long_lines() {
+    // Between two records, a broken line longer than one positioned read: the texts of the
+    // clusters' members are still read back, line by line.
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    let clean = [
+        "clean",
+        samples.to_str().expect("utf-8"),
+        "--out",
+        "clean",
+        "--quiet",
+    ];
+    assert!(newsclean(&dir.0, &clean).status.success());
+    let records = std::fs::read_to_string(dir.path("clean/documents.jsonl")).expect("records");
+    let long = "x".repeat(2 << 20);
+    let padded: String = records.lines().map(|l| format!("{l}\n{long}\n")).collect();
+    dir.write("padded.jsonl", padded);
+    let plain = newsclean(
+        &dir.0,
+        &["dedup", "clean/documents.jsonl", "--out", "a", "--quiet"],
+    );
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let padded = newsclean(&dir.0, &["dedup", "padded.jsonl", "--out", "b", "--quiet"]);
+    assert_eq!(
+        padded.status.code(),
+        Some(2),
+        "the broken lines are failures"
+    );
+    let texts = member_texts(&dir.path("a/duplicates.jsonl"));
+    assert!(!texts.is_empty() && texts.iter().all(|t| !t.is_empty()));
+    assert_eq!(member_texts(&dir.path("b/duplicates.jsonl")), texts);
+}
+
 #[test]
 fn dedup_on_clean_records_drops_later_copies() {
     let dir = crate::tempdir!();

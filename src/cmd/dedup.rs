@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -102,6 +102,10 @@ pub struct StagedTexts {
     pub spill: Spill,
 }
 
+/// Records up to this long are read for `duplicates.jsonl` with one positioned read (most are
+/// a few KiB); longer spans, a long record or lines skipped before the next one, line by line.
+const DIRECT_READ: u64 = 1 << 20;
+
 impl ParagraphTexts for StagedTexts {
     fn prepared(&self, keys: &[ParagraphKey], ngram: usize) -> Vec<Prepared> {
         self.spill.prepared(keys, ngram)
@@ -116,9 +120,24 @@ impl ParagraphTexts for StagedTexts {
             return Vec::new();
         };
         let file_len = file.metadata().map_or(0, |m| m.len());
-        // Each record read with one positioned read, up to the next record's offset, and
-        // parsed, in parallel: a seek and a buffered line read per record, one after another,
-        // were most of the time of writing duplicates.jsonl.
+        // The record at `start`, whose line ends before `end` (the next record's offset).
+        let read_line = |start: u64, end: u64| -> Option<Vec<u8>> {
+            if end - start <= DIRECT_READ {
+                let mut bytes = vec![0; usize::try_from(end - start).ok()?];
+                file.read_exact_at(&mut bytes, start).ok()?;
+                bytes.truncate(memchr::memchr(b'\n', &bytes).unwrap_or(bytes.len()));
+                return Some(bytes);
+            }
+            // A long record, or lines the reader skipped before the next one: the line only.
+            let mut reader = BufReader::new(File::open(&self.records).ok()?);
+            reader.seek(SeekFrom::Start(start)).ok()?;
+            let mut line = Vec::new();
+            reader.read_until(b'\n', &mut line).ok()?;
+            Some(line)
+        };
+        // Read with one positioned read each and parsed, in parallel: a seek and a buffered
+        // line read per record, one after another, were most of the time of writing
+        // duplicates.jsonl.
         let loaded: std::collections::HashMap<u32, Vec<String>> = docs
             .par_iter()
             .filter_map(|&doc| {
@@ -129,10 +148,8 @@ impl ParagraphTexts for StagedTexts {
                     .copied()
                     .unwrap_or(file_len)
                     .max(start);
-                let mut bytes = vec![0; usize::try_from(end - start).ok()?];
-                file.read_exact_at(&mut bytes, start).ok()?;
-                let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-                let view = serde_json::from_slice::<ParagraphsView>(line).ok()?;
+                let line = read_line(start, end)?;
+                let view = serde_json::from_slice::<ParagraphsView>(&line).ok()?;
                 Some((doc, view.paragraphs.into_iter().map(|p| p.text).collect()))
             })
             .collect();
