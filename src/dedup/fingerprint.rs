@@ -67,10 +67,14 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 
 /// The hash of each normalised word, in order.
 pub fn word_hashes(normalized: &Normalized) -> Vec<u64> {
-    normalized
-        .words()
-        .map(|word| hash_bytes(word.as_bytes()))
-        .collect()
+    let mut hashes = Vec::with_capacity(normalized.len());
+    word_hashes_into(normalized, &mut hashes);
+    hashes
+}
+
+/// [`word_hashes`], appended to `out` (a buffer reused across paragraphs).
+pub fn word_hashes_into(normalized: &Normalized, out: &mut Vec<u64>) {
+    out.extend(normalized.words().map(|word| hash_bytes(word.as_bytes())));
 }
 
 /// Hash of the word n-gram `hashes[first..first + n]` (order-sensitive).
@@ -86,10 +90,16 @@ pub fn ngram_hash(hashes: &[u64]) -> u64 {
 
 /// Hashes of all word n-grams of `word_hashes`, in order.
 pub fn ngram_hashes(word_hashes: &[u64], n: usize) -> Vec<u64> {
-    if n == 0 || word_hashes.len() < n {
-        return Vec::new();
+    let mut grams = Vec::new();
+    ngram_hashes_into(word_hashes, n, &mut grams);
+    grams
+}
+
+/// [`ngram_hashes`], appended to `out`.
+fn ngram_hashes_into(word_hashes: &[u64], n: usize, out: &mut Vec<u64>) {
+    if n > 0 && word_hashes.len() >= n {
+        out.extend(word_hashes.windows(n).map(ngram_hash));
     }
-    word_hashes.windows(n).map(ngram_hash).collect()
 }
 
 /// Content hash: equal exactly when the normalised word sequences are equal (up to 64-bit
@@ -286,11 +296,18 @@ pub fn hamming(a: u64, b: u64) -> u32 {
 /// hashes (the rightmost minimum on ties, as in the paper, so that runs of equal hashes
 /// select few positions). With fewer hashes than `window`, the single minimum is kept.
 pub fn winnow(hashes: &[u64], window: usize) -> Vec<usize> {
-    let mut selected: Vec<usize> = Vec::new();
+    let mut selected = Vec::new();
+    winnow_each(hashes, window, |position| selected.push(position));
+    selected
+}
+
+/// [`winnow`], handing each selected position to `select` in order.
+fn winnow_each(hashes: &[u64], window: usize, mut select: impl FnMut(usize)) {
     if hashes.is_empty() {
-        return selected;
+        return;
     }
     let window = window.max(1).min(hashes.len());
+    let mut last = usize::MAX;
     for start in 0..=hashes.len() - window {
         let mut best = start;
         for position in start + 1..start + window {
@@ -298,11 +315,11 @@ pub fn winnow(hashes: &[u64], window: usize) -> Vec<usize> {
                 best = position;
             }
         }
-        if selected.last() != Some(&best) {
-            selected.push(best);
+        if best != last {
+            select(best);
+            last = best;
         }
     }
-    selected
 }
 
 /// The paragraph's anchors: the low 32 bits of the winnowed `ngram`-gram hashes, sorted and
@@ -314,27 +331,11 @@ pub fn anchors(word_hashes: &[u64], ngram: usize, window: usize) -> Vec<u32> {
     GRAMS.with(|grams| {
         let mut grams = grams.borrow_mut();
         grams.clear();
-        if ngram > 0 && word_hashes.len() >= ngram {
-            grams.extend(word_hashes.windows(ngram).map(ngram_hash));
-        }
-        // `winnow`, inline: the anchors straight from the selected positions.
+        ngram_hashes_into(word_hashes, ngram, &mut grams);
         let mut anchors: Vec<u32> = Vec::new();
-        if !grams.is_empty() {
-            let window = window.max(1).min(grams.len());
-            let mut last = usize::MAX;
-            for start in 0..=grams.len() - window {
-                let mut best = start;
-                for position in start + 1..start + window {
-                    if grams[position] <= grams[best] {
-                        best = position;
-                    }
-                }
-                if best != last {
-                    anchors.push(grams[best] as u32);
-                    last = best;
-                }
-            }
-        }
+        winnow_each(&grams, window, |position| {
+            anchors.push(grams[position] as u32)
+        });
         anchors.sort_unstable();
         anchors.dedup();
         anchors

@@ -41,11 +41,7 @@ pub fn sketch_document<'a>(
     for text in paragraphs {
         normalize_into(text, &mut normalized);
         hashes.clear();
-        hashes.extend(
-            normalized
-                .words()
-                .map(|word| fingerprint::hash_bytes(word.as_bytes())),
-        );
+        fingerprint::word_hashes_into(&normalized, &mut hashes);
         sketches.push(sketch_hashed(&normalized, &hashes, config));
         push_u32(&mut block, hashes.len());
         block.reserve(hashes.len() * 9);
