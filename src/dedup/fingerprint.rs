@@ -96,7 +96,7 @@ pub fn ngram_hashes(word_hashes: &[u64], n: usize) -> Vec<u64> {
 }
 
 /// [`ngram_hashes`], appended to `out`.
-fn ngram_hashes_into(word_hashes: &[u64], n: usize, out: &mut Vec<u64>) {
+pub fn ngram_hashes_into(word_hashes: &[u64], n: usize, out: &mut Vec<u64>) {
     if n > 0 && word_hashes.len() >= n {
         out.extend(word_hashes.windows(n).map(ngram_hash));
     }

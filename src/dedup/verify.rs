@@ -38,7 +38,7 @@
 //!   words are identical: a shared trigram or two decides nothing at that length (`He said
 //!   on Monday.`), and simhash is noise over five features.
 
-use super::fingerprint::{ngram_hash, word_hashes};
+use super::fingerprint::{ngram_hash, ngram_hashes_into, word_hashes};
 use super::normalize::{Normalized, WordSpan};
 use super::DedupConfig;
 
@@ -165,19 +165,11 @@ impl Prepared {
     pub fn from_words(word_hashes: &[u64], flags: &[u8], ngram: usize) -> Self {
         debug_assert_eq!(word_hashes.len(), flags.len());
         let words = word_hashes.len().min(flags.len());
-        let grams = if ngram == 0 || words < ngram {
-            0
-        } else {
-            words - ngram + 1
-        };
         let bit_words = words.div_ceil(64);
-        let mut data = Vec::with_capacity(2 * grams + 2 * bit_words);
-        data.extend(
-            word_hashes[..words]
-                .windows(ngram.max(1))
-                .take(grams)
-                .map(ngram_hash),
-        );
+        // At most one n-gram per word, twice (in order, then sorted), then the word bits.
+        let mut data = Vec::with_capacity(2 * words + 2 * bit_words);
+        ngram_hashes_into(&word_hashes[..words], ngram, &mut data);
+        let grams = data.len();
         data.extend_from_within(..grams);
         let sorted = &mut data[grams..];
         sorted.sort_unstable();
