@@ -156,13 +156,47 @@ pub struct OutputArgs {
     /// Do not write text/<id>.txt (the default for JSONL and stdin input).
     #[arg(long, help_heading = "Output")]
     pub no_text_files: bool,
+    /// Output format.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Format::Jsonl,
+        help_heading = "Output",
+        long_help = "Output format. jsonl: documents.jsonl, one record per line with the \
+                     cleaned text and each paragraph's and removal's span. dolma: Dolma's \
+                     layout, documents/*.jsonl.gz holding the original text and \
+                     attributes/newsclean/*.jsonl.gz holding the removals and near-duplicates as \
+                     spans, for Dolma's mixer. parquet: documents.parquet, the records as one \
+                     table. Spans count Unicode code points, as Python's str slicing does."
+    )]
+    pub format: Format,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// documents.jsonl: one record per line.
+    Jsonl,
+    /// documents/ and attributes/newsclean/, gzipped JSONL in Dolma's layout.
+    Dolma,
+    /// documents.parquet.
+    Parquet,
 }
 
 impl OutputArgs {
     /// Whether to write `text/<id>.txt`: as asked, else when every input is a text file
-    /// (`text_only`).
+    /// (`text_only`) and the format is JSONL.
     pub fn text_files(&self, text_only: bool) -> bool {
-        self.text_files || (text_only && !self.no_text_files)
+        self.text_files || (text_only && !self.no_text_files && self.format == Format::Jsonl)
+    }
+}
+
+impl From<DedupMode> for crate::output::annotate::DedupMode {
+    fn from(mode: DedupMode) -> Self {
+        match mode {
+            DedupMode::Flag => crate::output::annotate::DedupMode::Flag,
+            DedupMode::Drop => crate::output::annotate::DedupMode::Drop,
+        }
     }
 }
 

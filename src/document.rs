@@ -101,6 +101,100 @@ impl Metadata {
     }
 }
 
+/// A range of a text in Unicode code points, `start` inclusive, `end` exclusive: what Python's
+/// `str` slicing and Dolma's attribute spans count. Serialised as `[start, end]`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end, "span {start}..{end}");
+        Span { start, end }
+    }
+
+    /// How many code points the span covers.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The part of `text` the span covers, or `None` past its end. Linear in `text`: callers
+    /// slicing many spans of one text in order should use [`SpanSlicer`].
+    pub fn slice<'t>(&self, text: &'t str) -> Option<&'t str> {
+        SpanSlicer::new(text).slice(*self)
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        [self.start, self.end].serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Span, D::Error> {
+        let [start, end] = <[usize; 2]>::deserialize(deserializer)?;
+        if start > end {
+            return Err(serde::de::Error::custom(format!(
+                "span [{start}, {end}] ends before it starts"
+            )));
+        }
+        Ok(Span { start, end })
+    }
+}
+
+/// Slices one text by code-point spans in increasing order, walking it once: spans are in code
+/// points, Rust strings are indexed by bytes.
+pub struct SpanSlicer<'t> {
+    text: &'t str,
+    /// A code-point position already converted, and its byte offset.
+    chars: usize,
+    bytes: usize,
+    ascii: bool,
+}
+
+impl<'t> SpanSlicer<'t> {
+    pub fn new(text: &'t str) -> SpanSlicer<'t> {
+        SpanSlicer {
+            text,
+            chars: 0,
+            bytes: 0,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// The byte offset of code point `at`, or `None` past the end.
+    pub fn byte_offset(&mut self, at: usize) -> Option<usize> {
+        if self.ascii {
+            return (at <= self.text.len()).then_some(at);
+        }
+        if at < self.chars {
+            self.chars = 0;
+            self.bytes = 0;
+        }
+        let mut rest = self.text[self.bytes..].char_indices();
+        while self.chars < at {
+            let (_, c) = rest.next()?;
+            self.bytes += c.len_utf8();
+            self.chars += 1;
+        }
+        Some(self.bytes)
+    }
+
+    /// The part of the text `span` covers, or `None` past its end.
+    pub fn slice(&mut self, span: Span) -> Option<&'t str> {
+        let start = self.byte_offset(span.start)?;
+        let end = self.byte_offset(span.end)?;
+        Some(&self.text[start..end])
+    }
+}
+
 /// A kept paragraph of the cleaned text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Paragraph {
@@ -108,6 +202,9 @@ pub struct Paragraph {
     pub text: String,
     /// The 1-based input line it came from.
     pub line: usize,
+    /// Where it stands in the original text: the line's extent without the surrounding white
+    /// space (and without the ends an inline rewrite cut).
+    pub original: Span,
     /// Why it stayed, for paragraphs the site-independent classifier judged (else `None`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
@@ -118,6 +215,8 @@ pub struct Paragraph {
 pub struct Removal {
     /// The 1-based input line.
     pub line: usize,
+    /// Where the removed text stands in the original text.
+    pub original: Span,
     /// The removed text (the whole line, or the span an inline rewrite cut).
     pub text: String,
     /// The qualified id of the rule: `<rule file>:<rule id>`.

@@ -18,9 +18,11 @@ pub mod generic;
 pub mod input;
 pub mod metadata;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod site;
+pub mod terminal;
 
 pub use clean::Cleaner;
 pub use document::{CleanDoc, Document, Metadata, Paragraph, Removal};

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(e) if cmd::clean::is_broken_pipe(&e) => Exit::Success.into(),
+        Err(e) if cmd::is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
             eprintln!("newsclean: {e:#}");
             Exit::Error.into()

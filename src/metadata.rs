@@ -197,6 +197,35 @@ const AGENCIES: [(&str, &str); 22] = [
 
 /// Splits a credit such as `Reuters and Agence France-Presse` into agency short names; a name
 /// that is no known agency is kept as written.
+/// The current time as ISO 8601 UTC (`2026-12-07T13:05:09Z`), for Dolma's `added`.
+pub fn now_iso8601() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    iso8601_utc(secs)
+}
+
+/// Seconds since the Unix epoch as ISO 8601 UTC (Howard Hinnant's `civil_from_days`).
+fn iso8601_utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rest = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 pub fn normalize_credits(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let cleaned = text.trim().trim_end_matches('.');
@@ -273,6 +302,13 @@ mod tests {
             parse_date("2019-01-10é", None).as_deref(),
             Some("2019-01-10é")
         );
+    }
+
+    #[test]
+    fn utc_timestamps() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601_utc(1_796_649_909), "2026-12-07T13:25:09Z");
     }
 
     #[test]

@@ -86,6 +86,18 @@ impl RunReport {
         *self.sites.entry(site.to_string()).or_default() += 1;
     }
 
+    /// Counts clusters by kind, with the detector's counters.
+    pub fn count_clusters(&mut self, report: &crate::dedup::DedupReport) {
+        self.dedup = Some(report.stats.clone());
+        for c in &report.clusters {
+            *self.clusters.entry(c.kind.as_str().to_string()).or_default() += 1;
+        }
+        if !report.document_clusters.is_empty() {
+            *self.clusters.entry("document".to_string()).or_default() +=
+                report.document_clusters.len() as u64;
+        }
+    }
+
     /// Counts a failed document.
     pub fn failed(&mut self, location: String, reason: String) {
         self.documents_read += 1;

@@ -158,3 +158,31 @@ mod tests {
         assert_eq!(host_of(""), None);
     }
 }
+
+/// The outlet a document counts as for syndication: its site; for an unrecognised site the
+/// URL's host; with neither, the document itself, since two pages of unknown origin are not
+/// known to share one.
+pub fn outlet(site: Option<&str>, url: Option<&str>, id: &str) -> String {
+    match site {
+        Some(site) if site != UNKNOWN && !site.is_empty() => site.to_string(),
+        _ => url
+            .and_then(host_of)
+            .unwrap_or_else(|| format!("{UNKNOWN}:{id}")),
+    }
+}
+
+#[cfg(test)]
+mod outlet_tests {
+    use super::outlet;
+
+    #[test]
+    fn outlets() {
+        assert_eq!(outlet(Some("scmp"), None, "d"), "scmp");
+        assert_eq!(
+            outlet(Some("unknown"), Some("https://www.blog.example.org/x"), "d"),
+            "blog.example.org"
+        );
+        assert_eq!(outlet(Some("unknown"), None, "d"), "unknown:d");
+        assert_eq!(outlet(None, None, "d"), "unknown:d");
+    }
+}

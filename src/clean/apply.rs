@@ -3,7 +3,7 @@
 //! the first rule to remove a line is the one a user is told about.
 
 use super::segment::{word_count, Line};
-use crate::document::{Metadata, Removal};
+use crate::document::{Metadata, Removal, Span};
 use crate::metadata::{normalize_credits, parse_date, parse_offset};
 use crate::rules::{Action, LiftLine, Rule, Scope};
 
@@ -18,6 +18,33 @@ pub struct WorkLine {
     pub kept: bool,
     /// `word_count(text)`, kept up to date: scopes ask for it on every line for every rule.
     pub words: usize,
+    /// Where `text` stands in the document (for a rewritten line, from its first kept code
+    /// point to its last).
+    pub original: Span,
+    /// For a line a rewrite changed: the document code point each byte of `text` came from
+    /// (inserted replacement text maps to where its match began). `None` while `text` is the
+    /// line as read, which maps onto `original` one code point for one.
+    origins: Option<Vec<usize>>,
+}
+
+impl WorkLine {
+    /// The document code point each byte of `text` came from, made on demand.
+    fn origins(&self) -> Vec<usize> {
+        if let Some(origins) = &self.origins {
+            return origins.clone();
+        }
+        let mut origins = Vec::with_capacity(self.text.len());
+        for (k, c) in self.text.chars().enumerate() {
+            origins.extend(std::iter::repeat_n(self.original.start + k, c.len_utf8()));
+        }
+        origins
+    }
+
+    /// The document span of `text[range]` (a non-empty byte range on char boundaries), given
+    /// the origins of `text`'s bytes.
+    fn span_of(origins: &[usize], range: std::ops::Range<usize>) -> Span {
+        Span::new(origins[range.start], origins[range.end - 1] + 1)
+    }
 }
 
 /// The state cleaning works on.
@@ -71,6 +98,8 @@ impl Work {
                 number: l.number,
                 words: word_count(&l.text),
                 text: l.text,
+                original: l.original,
+                origins: None,
             })
             .collect();
         Work {
@@ -86,6 +115,7 @@ impl Work {
             line.kept = false;
             self.removed.push(Removal {
                 line: line.number,
+                original: line.original,
                 text: line.text.clone(),
                 rule: rule.to_string(),
             });
@@ -281,25 +311,32 @@ impl Work {
                         continue;
                     }
                     let line = &self.lines[i];
-                    let rewritten = pattern.replace_all(&line.text, replace.as_str());
-                    let rewritten = rewritten.trim().to_string();
-                    if rewritten.is_empty() {
+                    let origins = line.origins();
+                    let rewritten = rewrite(&line.text, &origins, pattern, replace);
+                    if rewritten.text.is_empty() {
                         self.remove(i, id);
                         continue;
                     }
                     let number = line.number;
                     let cut: Vec<Removal> = pattern
                         .find_iter(&line.text)
-                        .filter(|m| !m.as_str().trim().is_empty())
-                        .map(|m| Removal {
-                            line: number,
-                            text: m.as_str().trim().to_string(),
-                            rule: id.to_string(),
+                        .filter_map(|m| {
+                            let trimmed = m.as_str().trim();
+                            let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+                            (!trimmed.is_empty()).then(|| Removal {
+                                line: number,
+                                original: WorkLine::span_of(&origins, start..start + trimmed.len()),
+                                text: trimmed.to_string(),
+                                rule: id.to_string(),
+                            })
                         })
                         .collect();
                     self.removed.extend(cut);
-                    self.lines[i].words = word_count(&rewritten);
-                    self.lines[i].text = rewritten;
+                    let line = &mut self.lines[i];
+                    line.words = word_count(&rewritten.text);
+                    line.original = WorkLine::span_of(&rewritten.origins, 0..rewritten.text.len());
+                    line.text = rewritten.text;
+                    line.origins = Some(rewritten.origins);
                     self.forget(i);
                     self.rewrites += 1;
                 }
@@ -417,6 +454,37 @@ impl Work {
             }
             ok
         }));
+    }
+}
+
+/// A line's text after a rewrite, with the document code point of each of its bytes.
+struct Rewritten {
+    text: String,
+    origins: Vec<usize>,
+}
+
+/// `pattern.replace_all(text, replace)` trimmed, as [`regex::Regex::replace_all`] expands
+/// `replace`, keeping track of where each byte of the result came from.
+fn rewrite(text: &str, origins: &[usize], pattern: &regex::Regex, replace: &str) -> Rewritten {
+    let mut out = String::with_capacity(text.len());
+    let mut out_origins = Vec::with_capacity(text.len());
+    let mut copied = 0;
+    for caps in pattern.captures_iter(text) {
+        let m = caps.get(0).expect("group 0 always matches");
+        out.push_str(&text[copied..m.start()]);
+        out_origins.extend_from_slice(&origins[copied..m.start()]);
+        caps.expand(replace, &mut out);
+        let at = origins.get(m.start()).or(origins.last()).copied().unwrap_or(0);
+        out_origins.resize(out.len(), at);
+        copied = m.end();
+    }
+    out.push_str(&text[copied..]);
+    out_origins.extend_from_slice(&origins[copied..]);
+    let start = out.len() - out.trim_start().len();
+    let end = out.trim_end().len().max(start);
+    Rewritten {
+        text: out[start..end].to_string(),
+        origins: out_origins[start..end].to_vec(),
     }
 }
 

@@ -134,6 +134,7 @@ impl Cleaner {
                 l.kept.then_some(Paragraph {
                     text: l.text,
                     line: l.number,
+                    original: l.original,
                     class,
                 })
             })

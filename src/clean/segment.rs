@@ -2,6 +2,8 @@
 //! line, so a non-blank line is a paragraph. Each line keeps its 1-based number so removals
 //! can be reported against the input.
 
+use crate::document::Span;
+
 /// One input line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
@@ -9,13 +11,22 @@ pub struct Line {
     pub number: usize,
     /// The line with U+00A0 turned into a space and its ends trimmed: what rules match.
     pub text: String,
+    /// Where `text` stands in the document, in code points. Normalising changes no code
+    /// point count (U+00A0 becomes one space), so `text` and this span have the same length.
+    pub original: Span,
+}
+
+/// What trimming takes off a line's ends: white space and the byte-order mark.
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
 }
 
 /// U+00A0 to a space, ends trimmed: the only change cleaning makes to a kept line.
 pub fn normalize_line(raw: &str) -> String {
-    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let trimmed = raw.trim_matches(is_trimmed);
     if trimmed.contains('\u{a0}') {
-        trimmed.replace('\u{a0}', " ").trim().to_string()
+        // U+00A0 is white space, so the ends hold none: the trimmed text keeps its length.
+        trimmed.replace('\u{a0}', " ")
     } else {
         trimmed.to_string()
     }
@@ -40,13 +51,31 @@ pub fn raw_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The normalised lines of a text, numbered from 1.
+/// The normalised lines of a text, numbered from 1, each with its span in the text.
 pub fn split_lines(text: &str) -> Vec<Line> {
+    let ascii = text.is_ascii();
+    // Code points before `counted` (a byte offset), counted once over the whole text.
+    let (mut counted, mut chars) = (0, 0);
     raw_lines(text)
         .enumerate()
-        .map(|(i, raw)| Line {
-            number: i + 1,
-            text: normalize_line(raw),
+        .map(|(i, raw)| {
+            let trimmed = raw.trim_matches(is_trimmed);
+            let start = trimmed.as_ptr() as usize - text.as_ptr() as usize;
+            let original = if ascii {
+                Span::new(start, start + trimmed.len())
+            } else {
+                chars += text[counted..start].chars().count();
+                let len = trimmed.chars().count();
+                counted = start + trimmed.len();
+                let span = Span::new(chars, chars + len);
+                chars += len;
+                span
+            };
+            Line {
+                number: i + 1,
+                text: normalize_line(raw),
+                original,
+            }
         })
         .collect()
 }
@@ -164,6 +193,21 @@ mod tests {
                 text.split_whitespace().count(),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn line_spans_slice_the_original() {
+        for text in [
+            "a\r\nb\rc\nd",
+            "  Café \u{a0}au lait \n\n\u{feff}Title\r\n— “quoted” 😀 \n",
+            "",
+            "\u{a0}\u{a0}",
+        ] {
+            for line in split_lines(text) {
+                let slice = line.original.slice(text).expect("in the text");
+                assert_eq!(slice.replace('\u{a0}', " "), line.text, "{text:?}");
+            }
         }
     }
 

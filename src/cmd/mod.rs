@@ -1,24 +1,25 @@
-//! One module per subcommand, each `run(args) -> anyhow::Result<Exit>`, plus what they share:
-//! loading rules, setting up threads, progress and messages.
+//! One module per subcommand, each `run(args) -> anyhow::Result<Exit>`, mapping flags onto the
+//! library's [`Pipeline`](crate::pipeline::Pipeline), plus what they share: loading rules,
+//! threads, and writing a batch into an output directory.
 
-pub mod batch;
 pub mod clean;
 pub mod dedup;
 pub mod explain;
 pub mod rules;
 pub mod run;
 
-use crate::cli::{InputArgs, RuleArgs, RunArgs};
+use crate::cli::{DedupArgs, Format, InputArgs, OutputArgs, RuleArgs, RunArgs};
+use crate::dedup::DedupConfig;
+use crate::exit_codes::Exit;
 use crate::input::Fields;
+use crate::output::{JsonlSink, OutputDir, Sink};
+use crate::pipeline::{Done, Outcome, PipelineError};
+use crate::terminal::message;
 use crate::{Cleaner, Rules};
 use anyhow::{anyhow, Context};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
-
-/// Prints a message to stderr, prefixed like every message newsclean prints.
-pub fn message(text: impl std::fmt::Display) {
-    eprintln!("newsclean: {text}");
-}
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Instant;
 
 /// Loads `--rules DIR` or the built-in rules; any error in them stops the command.
 pub fn load_rules(args: &RuleArgs) -> anyhow::Result<Rules> {
@@ -58,6 +59,20 @@ pub fn fields(args: &InputArgs) -> Fields {
     }
 }
 
+/// The detector's settings from the flags.
+pub fn dedup_config(args: &DedupArgs) -> anyhow::Result<DedupConfig> {
+    let config = DedupConfig {
+        copy_threshold: args.similarity,
+        max_hamming: args.max_hamming,
+        short_words: args.short_words,
+        // Texts are read back from disk when duplicates.jsonl is written.
+        include_texts: false,
+        ..DedupConfig::default()
+    };
+    config.validate().context("dedup settings")?;
+    Ok(config)
+}
+
 /// Sizes the rayon pool (`--threads`).
 pub fn init_threads(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(n) = args.threads {
@@ -69,16 +84,72 @@ pub fn init_threads(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A byte-based progress bar on stderr; hidden when stderr is not a terminal or with `--quiet`.
-pub fn progress(total_bytes: u64, quiet: bool, label: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+/// Runs `batch` into the output directory `--out` in the chosen format: staged under a
+/// temporary name, `run.json` added, renamed into place when the batch finished, thrown away
+/// when it failed or was interrupted. `batch` gets the sink, the staging directory (its work
+/// directory) and the writer of `duplicates.jsonl`.
+pub fn into_dir(
+    out: &OutputArgs,
+    text_files: bool,
+    started: Instant,
+    batch: impl FnOnce(&mut dyn Sink, &Path, &mut dyn Write) -> Result<Done, PipelineError>,
+) -> anyhow::Result<Done> {
+    let dir = OutputDir::create(&out.out, out.force)?;
+    let mut sink = sink(out.format, dir.staging(), text_files)?;
+    let mut duplicates = dir.create_file("duplicates.jsonl")?;
+    let mut done = batch(sink.as_mut(), dir.staging(), &mut duplicates)?;
+    drop(duplicates);
+    if done.dedup.is_none() {
+        std::fs::remove_file(dir.staging().join("duplicates.jsonl"))
+            .context("removing the empty duplicates.jsonl")?;
     }
-    let bar =
-        ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr_with_hz(4));
-    let template = format!(
-        "{label:>8} [{{elapsed_precise}}] {{wide_bar}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} ETA {{eta}} {{msg}}"
-    );
-    bar.set_style(ProgressStyle::with_template(&template).expect("valid progress template"));
-    bar
+    if done.outcome == Outcome::Finished {
+        done.report.seconds = started.elapsed().as_secs_f64();
+        dir.write_file("run.json", &serde_json::to_vec_pretty(&done.report)?)?;
+        dir.commit()
+            .with_context(|| format!("writing {}", out.out.display()))?;
+    }
+    Ok(done)
+}
+
+/// The sink of `format` writing into `dir`.
+pub fn sink(format: Format, dir: &Path, text_files: bool) -> anyhow::Result<Box<dyn Sink>> {
+    Ok(match format {
+        Format::Jsonl => Box::new(JsonlSink::create(dir, text_files)?),
+        Format::Dolma => Box::new(crate::output::dolma::DolmaSink::create(dir)?),
+        Format::Parquet => anyhow::bail!("--format parquet: not built yet"),
+    })
+}
+
+/// Prints the summary and picks the exit code.
+pub fn finish(done: &Done, started: Instant, quiet: bool, out: &Path) -> Exit {
+    let report = &done.report;
+    if done.outcome == Outcome::Interrupted {
+        message(format!(
+            "interrupted after {} documents ({} written, {} failed); {} left as it was",
+            report.documents_read,
+            report.documents_written,
+            report.documents_failed,
+            out.display()
+        ));
+        return Exit::Interrupted;
+    }
+    if !quiet {
+        message(report.summary(started.elapsed()));
+    }
+    if report.documents_failed > 0 {
+        Exit::Error
+    } else {
+        Exit::Success
+    }
+}
+
+/// Whether an error chain is a closed stdout (`newsclean ... --out - | head`).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+    })
 }

@@ -146,6 +146,7 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
                     changed = true;
                     work.removed.push(Removal {
                         line: line.number,
+                        original: line.original,
                         text: line.text.clone(),
                         rule: format!("{RULE_PREFIX}:{reason}"),
                     });

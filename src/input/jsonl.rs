@@ -36,9 +36,22 @@ pub struct Lines {
     path: PathBuf,
     reader: Box<dyn std::io::BufRead + Send>,
     line: u64,
+    /// Byte offset of the next line.
+    offset: u64,
     buf: Vec<u8>,
     done: bool,
     limit: u64,
+}
+
+/// One line of a JSONL stream as bytes, for readers of newsclean's own records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawLine {
+    /// The 1-based line number.
+    pub number: u64,
+    /// The byte offset of the line's start.
+    pub offset: u64,
+    /// The line, newline included.
+    pub bytes: Vec<u8>,
 }
 
 impl Lines {
@@ -47,6 +60,7 @@ impl Lines {
             path,
             reader,
             line: 0,
+            offset: 0,
             buf: Vec::new(),
             done: false,
             limit: super::MAX_DOCUMENT_BYTES,
@@ -81,8 +95,45 @@ impl Lines {
             self.buf.extend_from_slice(&chunk[..room]);
             self.reader.consume(used);
             total += used as u64;
+            self.offset += used as u64;
             if end {
                 return Ok(total);
+            }
+        }
+    }
+
+    /// The next non-blank line as bytes, or the error that stopped it (a read error; a line
+    /// over the limit, which is skipped); `None` at the end of the stream.
+    pub fn next_raw(&mut self) -> Option<Result<RawLine, InputError>> {
+        loop {
+            if self.done {
+                return None;
+            }
+            self.buf.clear();
+            self.line += 1;
+            let offset = self.offset;
+            match self.read_line() {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(n) if n > self.limit => {
+                    let kind = super::too_large("the line", n, self.limit);
+                    return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
+                }
+                Ok(_) if self.buf.iter().all(u8::is_ascii_whitespace) => continue,
+                Ok(_) => {
+                    return Some(Ok(RawLine {
+                        number: self.line,
+                        offset,
+                        bytes: std::mem::take(&mut self.buf),
+                    }))
+                }
+                Err(e) => {
+                    self.done = true;
+                    let kind = InputErrorKind::Io(e.to_string());
+                    return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
+                }
             }
         }
     }

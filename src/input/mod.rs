@@ -10,7 +10,7 @@
 //! (a symlink loop would never end).
 
 pub mod decode;
-mod jsonl;
+pub mod jsonl;
 
 pub use jsonl::Fields;
 
@@ -289,16 +289,48 @@ pub struct Reader {
     fields: Fields,
     current: Option<jsonl::Lines>,
     limit: u64,
+    /// The input paths that could not be read, for the batch to report.
+    missing: Vec<InputError>,
+    total_bytes: u64,
 }
 
 impl Reader {
     pub fn new(sources: Vec<Source>, fields: Fields) -> Reader {
+        let total_bytes = sources
+            .iter()
+            .map(|s| match s {
+                Source::File { bytes, .. } => *bytes,
+                _ => 0,
+            })
+            .sum();
         Reader {
             sources: sources.into_iter(),
             fields,
             current: None,
             limit: MAX_DOCUMENT_BYTES,
+            missing: Vec::new(),
+            total_bytes,
         }
+    }
+
+    /// A reader of the files and directories `paths` ([`expand`]); the paths that cannot be
+    /// read are kept in [`Reader::missing`] for the batch to report.
+    pub fn open(paths: &[PathBuf], fields: Fields) -> Reader {
+        let (sources, missing) = expand(paths);
+        Reader {
+            missing,
+            ..Reader::new(sources, fields)
+        }
+    }
+
+    /// The input paths that could not be read.
+    pub fn missing(&self) -> &[InputError] {
+        &self.missing
+    }
+
+    /// The size of the input files (0 for standard input), for progress.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
     }
 
     /// Whether every source still to read is a text file (one article each): no JSONL, no

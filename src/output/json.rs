@@ -7,7 +7,7 @@
 //! formatting cannot drift; `tests` check the whole line against `serde_json` on random records.
 
 use super::record::{ParagraphRecord, Record};
-use crate::document::Removal;
+use crate::document::{Removal, Span};
 use serde::Serialize;
 
 /// Appends the JSON of `record` (as `serde_json::to_writer` writes it) to `out`.
@@ -48,10 +48,12 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
 }
 
 fn paragraph(out: &mut Vec<u8>, p: &ParagraphRecord) -> serde_json::Result<()> {
-    out.extend_from_slice(b"{\"text\":");
-    string(out, &p.text);
-    key(out, "line");
+    out.extend_from_slice(b"{\"line\":");
     value(out, &p.line)?;
+    key(out, "span");
+    span(out, p.span);
+    key(out, "original");
+    span(out, p.original);
     if let Some(class) = &p.class {
         key(out, "class");
         string(out, class);
@@ -62,7 +64,7 @@ fn paragraph(out: &mut Vec<u8>, p: &ParagraphRecord) -> serde_json::Result<()> {
     }
     if let Some(kind) = &p.kind {
         key(out, "kind");
-        optional_string(out, kind.as_deref());
+        string(out, kind);
     }
     if let Some(similarity) = &p.similarity {
         key(out, "similarity");
@@ -75,12 +77,24 @@ fn paragraph(out: &mut Vec<u8>, p: &ParagraphRecord) -> serde_json::Result<()> {
 fn removal(out: &mut Vec<u8>, r: &Removal) -> serde_json::Result<()> {
     out.extend_from_slice(b"{\"line\":");
     value(out, &r.line)?;
+    key(out, "original");
+    span(out, r.original);
     key(out, "text");
     string(out, &r.text);
     key(out, "rule");
     string(out, &r.rule);
     out.push(b'}');
     Ok(())
+}
+
+/// `[start,end]`
+fn span(out: &mut Vec<u8>, span: Span) {
+    let mut digits = itoa::Buffer::new();
+    out.push(b'[');
+    out.extend_from_slice(digits.format(span.start).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(digits.format(span.end).as_bytes());
+    out.push(b']');
 }
 
 /// `,"name":`
@@ -197,23 +211,34 @@ mod tests {
         ]
     }
 
+    /// Two spans, with numbers of every size.
+    fn span() -> impl Strategy<Value = (Span, Span)> {
+        (any::<usize>(), any::<usize>(), 0usize..1000, 0usize..1000).prop_map(|(a, b, c, d)| {
+            (
+                Span::new(a.min(b), a.max(b)),
+                Span::new(c.min(d), c.max(d)),
+            )
+        })
+    }
+
     fn paragraph() -> impl Strategy<Value = ParagraphRecord> {
         (
-            text(),
+            span(),
             0usize..100_000,
             proptest::option::of(text()),
-            proptest::option::of(proptest::option::of(any::<u32>())),
-            proptest::option::of(proptest::option::of(text())),
-            proptest::option::of(proptest::option::of(prop_oneof![
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(text()),
+            proptest::option::of(prop_oneof![
                 any::<f64>(),
                 Just(f64::NAN),
                 Just(0.5),
                 Just(1.0)
-            ])),
+            ]),
         )
             .prop_map(
-                |(text, line, class, cluster, kind, similarity)| ParagraphRecord {
-                    text,
+                |((span, original), line, class, cluster, kind, similarity)| ParagraphRecord {
+                    span,
+                    original,
                     line,
                     class,
                     cluster,
@@ -236,11 +261,14 @@ mod tests {
                 author: o[4].clone(),
                 credits,
             });
-        let removal = (any::<usize>(), text(), text()).prop_map(|(line, text, rule)| Removal {
-            line,
-            text,
-            rule,
-        });
+        let removal = (any::<usize>(), span(), text(), text()).prop_map(
+            |(line, (original, _), text, rule)| Removal {
+                line,
+                original,
+                text,
+                rule,
+            },
+        );
         (
             (text(), text(), metadata, text()),
             proptest::collection::vec(paragraph(), 0..4),

@@ -1,5 +1,7 @@
-//! Writing results: JSONL records of cleaned documents, the cleaned text files, and the run's
-//! extra files, into an output directory that appears whole or not at all.
+//! Writing results: the record codec ([`Record`], [`json`]), the dedup annotations
+//! ([`annotate`]), the duplicates report ([`duplicates`]), one [`Sink`] per output format
+//! ([`sink`], [`dolma`], [`parquet`]), and the output directory that appears whole or not at
+//! all ([`OutputDir`]).
 //!
 //! Everything is written under a temporary sibling directory and renamed into place by
 //! [`OutputDir::commit`], so an interrupted run leaves the previous complete output (or none),
@@ -11,14 +13,19 @@
 //! (SIGKILL, power loss) is removed by the next run writing the same output, once its process
 //! is gone.
 
+pub mod annotate;
+pub mod dolma;
+pub mod duplicates;
 mod json;
 mod record;
+pub mod sink;
 
 pub use record::{ParagraphRecord, Record};
+pub use sink::{JsonlSink, Sink};
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -61,7 +68,7 @@ pub enum OutputError {
     Io { path: PathBuf, source: io::Error },
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
@@ -73,9 +80,6 @@ pub struct OutputDir {
     target: PathBuf,
     staging: PathBuf,
     force: bool,
-    documents: BufWriter<File>,
-    text_dir: Option<PathBuf>,
-    names: HashSet<String>,
     /// Set once the staging directory became the target (nothing to clean up on drop).
     committed: bool,
 }
@@ -91,8 +95,8 @@ impl Drop for OutputDir {
 
 impl OutputDir {
     /// Starts writing `target` (through a staging sibling). Fails at once if `target` exists
-    /// and `force` is false. With `text_files`, each document's text also goes to `text/<id>.txt`.
-    pub fn create(target: &Path, force: bool, text_files: bool) -> Result<OutputDir, OutputError> {
+    /// and `force` is false.
+    pub fn create(target: &Path, force: bool) -> Result<OutputDir, OutputError> {
         if target.exists() && !force {
             return Err(OutputError::Exists(target.to_path_buf()));
         }
@@ -111,56 +115,12 @@ impl OutputDir {
         }
         fs::create_dir(&staging).map_err(io_err(&staging))?;
         register(&staging);
-        let text_dir = if text_files {
-            let dir = staging.join("text");
-            fs::create_dir(&dir).map_err(io_err(&dir))?;
-            Some(dir)
-        } else {
-            None
-        };
-        let docs_path = staging.join("documents.jsonl");
-        let documents = BufWriter::with_capacity(
-            1 << 20,
-            File::create(&docs_path).map_err(io_err(&docs_path))?,
-        );
         Ok(OutputDir {
             target: target.to_path_buf(),
             staging,
             force,
-            documents,
-            text_dir,
-            names: HashSet::new(),
             committed: false,
         })
-    }
-
-    /// Appends one record to `documents.jsonl` and writes its text file.
-    pub fn write(&mut self, record: &Record) -> Result<(), OutputError> {
-        let line = record.to_json().map_err(|e| OutputError::Io {
-            path: self.staging.join("documents.jsonl"),
-            source: e.into(),
-        })?;
-        self.write_line(&line, &record.id, &record.text)
-    }
-
-    /// Appends one serialised record (without its newline) and writes `text` to the text
-    /// file of `id`.
-    pub fn write_line(&mut self, line: &[u8], id: &str, text: &str) -> Result<(), OutputError> {
-        let path = self.staging.join("documents.jsonl");
-        self.documents.write_all(line).map_err(io_err(&path))?;
-        self.documents.write_all(b"\n").map_err(io_err(&path))?;
-        if let Some(dir) = &self.text_dir {
-            let name = unique_name(&mut self.names, id);
-            let path = dir.join(format!("{name}.txt"));
-            // One write per file: a million small files make system calls the cost.
-            let mut contents = Vec::with_capacity(text.len() + 1);
-            contents.extend_from_slice(text.as_bytes());
-            if !text.is_empty() {
-                contents.push(b'\n');
-            }
-            fs::write(&path, contents).map_err(io_err(&path))?;
-        }
-        Ok(())
     }
 
     /// Writes an extra file (e.g. `run.json`, `duplicates.jsonl`) into the output.
@@ -180,11 +140,9 @@ impl OutputDir {
         &self.staging
     }
 
-    /// Flushes everything and moves the output into place, replacing an old one (with `--force`).
+    /// Moves the output into place, replacing an old one (with `--force`). The sinks writing
+    /// into it must have finished (flushed and synced) first.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
-        let docs = self.staging.join("documents.jsonl");
-        self.documents.flush().map_err(io_err(&docs))?;
-        self.documents.get_ref().sync_all().map_err(io_err(&docs))?;
         let exists = fs::symlink_metadata(&self.target).is_ok();
         if exists && !self.force {
             return Err(OutputError::Exists(self.target.clone()));

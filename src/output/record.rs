@@ -1,29 +1,33 @@
 //! The JSONL record of a cleaned document: what the next tool in a pipeline reads. Field order
 //! puts what most consumers want first.
 
-use crate::document::{CleanDoc, Metadata, Removal, SiteSource};
+use crate::document::{CleanDoc, Metadata, Removal, SiteSource, Span, SpanSlicer};
 use serde::{Deserialize, Serialize};
 
-/// A paragraph in a record, with its near-duplicate annotation when dedup ran.
+/// A paragraph in a record: where it stands in the record's `text` and in the original text,
+/// with its near-duplicate annotation when it is in a cluster. The words themselves are only in
+/// `text` (slice it by `span`), so a record holds the article once.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ParagraphRecord {
-    pub text: String,
     /// The 1-based input line.
     pub line: usize,
+    /// Its range in the record's cleaned `text`, in code points.
+    pub span: Span,
+    /// Its range in the original document text, in code points.
+    pub original: Span,
     /// The site-independent classifier's verdict, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Near-duplicate cluster id: absent when dedup did not run, null for a paragraph in no
-    /// cluster.
+    /// Near-duplicate cluster id, after dedup, for a paragraph in a cluster (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<Option<u32>>,
-    /// The cluster's kind (`syndicated`, `site-template`, `repeated`, `shared-quote`); absent
-    /// or null as `cluster`.
+    pub cluster: Option<u32>,
+    /// The cluster's kind (`syndicated`, `site-template`, `repeated`, `shared-quote`), with
+    /// `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<Option<String>>,
-    /// Similarity to the closest other member of the cluster; absent or null as `cluster`.
+    pub kind: Option<String>,
+    /// Similarity to the closest other member of the cluster, with `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<Option<f64>>,
+    pub similarity: Option<f64>,
 }
 
 /// One line of `documents.jsonl`.
@@ -53,11 +57,7 @@ impl Record {
     /// The record as one JSON line (without the newline), exactly as `serde_json` would write
     /// it, by the string-heavy fast path of [`super::json`], into a buffer sized for it up front.
     pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
-        let texts: usize = self
-            .paragraphs
-            .iter()
-            .map(|p| p.text.len() + 48)
-            .sum::<usize>()
+        let texts: usize = self.paragraphs.len() * 64
             + self
                 .removed
                 .iter()
@@ -68,26 +68,63 @@ impl Record {
         Ok(line)
     }
 
+    /// The paragraphs' texts, sliced from `text` by their spans; an empty string for a span
+    /// outside it (a record another program wrote wrongly).
+    pub fn paragraph_texts(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let mut slicer = SpanSlicer::new(&self.text);
+        self.paragraphs
+            .iter()
+            .map(move |p| slicer.slice(p.span).unwrap_or_default())
+    }
+
+    /// Checks that every paragraph span lies in `text`, in order: for records read back in.
+    pub fn check_spans(&self) -> Result<(), String> {
+        let mut slicer = SpanSlicer::new(&self.text);
+        let mut end = 0;
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            if p.span.start < end || slicer.slice(p.span).is_none() {
+                return Err(format!(
+                    "paragraph {i}: span [{}, {}] is not inside the text after the one before",
+                    p.span.start, p.span.end
+                ));
+            }
+            end = p.span.end;
+        }
+        Ok(())
+    }
+
     /// The record of a cleaned document read from `source`.
     pub fn new(doc: CleanDoc, source: String) -> Record {
         let text = doc.text();
+        let mut at = 0;
+        let paragraphs = doc
+            .paragraphs
+            .into_iter()
+            .map(|p| {
+                let len = if p.text.is_ascii() {
+                    p.text.len()
+                } else {
+                    p.text.chars().count()
+                };
+                let span = Span::new(at, at + len);
+                at += len + 2;
+                ParagraphRecord {
+                    line: p.line,
+                    span,
+                    original: p.original,
+                    class: p.class,
+                    cluster: None,
+                    kind: None,
+                    similarity: None,
+                }
+            })
+            .collect();
         Record {
             id: doc.id,
             site: doc.site,
             metadata: doc.metadata,
             text,
-            paragraphs: doc
-                .paragraphs
-                .into_iter()
-                .map(|p| ParagraphRecord {
-                    text: p.text,
-                    line: p.line,
-                    class: p.class,
-                    cluster: None,
-                    kind: None,
-                    similarity: None,
-                })
-                .collect(),
+            paragraphs,
             removed: doc.removed,
             url: doc.url,
             site_source: doc.site_source,
