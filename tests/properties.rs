@@ -1,9 +1,12 @@
 //! Cleaning invariants on random documents built from clutter, sentences and arbitrary
 //! Unicode: no text added, order kept, every removal attributed to a loaded rule, every
-//! non-blank line accounted for, and cleaning the cleaned text (same site) changes nothing.
+//! non-blank line accounted for, spans that tile the original and slice the cleaned text, and
+//! cleaning the cleaned text (same site) changes nothing.
 
 use crate::util::cleaner;
 use newsclean::clean::segment::{normalize_line, raw_lines};
+use newsclean::document::Span;
+use newsclean::output::Record;
 use newsclean::{Cleaner, Document};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -93,6 +96,47 @@ proptest! {
                 );
             }
         }
+    }
+
+    #[test]
+    fn spans_tile_the_original_and_slice_the_cleaned_text(
+        text in document(),
+        rewrites in prop::sample::select(vec!["", " Click To Tweet", " Read more »"]),
+    ) {
+        let text = format!("{text}\nA sentence of the article that goes on for a while.{rewrites}");
+        let doc = shared().clean(&Document::from_text("p", text.clone()));
+        let chars: Vec<char> = text.chars().collect();
+        let slice = |s: Span| -> String { chars[s.start..s.end].iter().collect() };
+        // Each code point of the original is in at most one removal, and in a paragraph's
+        // span only when no removal (a rewrite's cut inside it) has it.
+        let mut owner = vec![None; chars.len()];
+        for r in &doc.removed {
+            prop_assert_eq!(slice(r.original).replace('\u{a0}', " "), r.text.clone());
+            for k in r.original.start..r.original.end {
+                prop_assert!(owner[k].is_none(), "removals overlap at {k}");
+                owner[k] = Some("removal");
+            }
+        }
+        for p in &doc.paragraphs {
+            let original = slice(p.original).replace('\u{a0}', " ");
+            let cut_inside = (p.original.start..p.original.end).any(|k| owner[k].is_some());
+            if !cut_inside {
+                prop_assert_eq!(&original, &p.text);
+            }
+            for k in p.original.start..p.original.end {
+                owner[k].get_or_insert("paragraph");
+            }
+        }
+        // Spans tile the text: what no span covers is white space.
+        for (k, c) in chars.iter().enumerate() {
+            prop_assert!(owner[k].is_some() || c.is_whitespace() || *c == '\u{feff}', "{c:?} at {k} is neither kept nor removed");
+        }
+        // Each paragraph's span in the record slices the cleaned text to the paragraph.
+        let paragraphs: Vec<String> = doc.paragraphs.iter().map(|p| p.text.clone()).collect();
+        let record = Record::new(doc, "p".into());
+        let texts: Vec<&str> = record.paragraph_texts().collect();
+        prop_assert_eq!(texts, paragraphs.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert!(record.check_spans().is_ok());
     }
 
     #[test]

@@ -82,3 +82,12 @@ pub fn assert_text_eq(expected: &str, actual: &str, what: &str) {
         a.get(i).unwrap_or(&"<end>")
     );
 }
+
+/// The text of paragraph `i` of a record (as JSON): the record's `text` sliced by the
+/// paragraph's span, in code points.
+pub fn paragraph_text(record: &serde_json::Value, i: usize) -> String {
+    let span = &record["paragraphs"][i]["span"];
+    let at = |k: usize| span[k].as_u64().expect("a span") as usize;
+    let text = record["text"].as_str().expect("a text");
+    text.chars().skip(at(0)).take(at(1) - at(0)).collect()
+}

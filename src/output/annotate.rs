@@ -265,11 +265,22 @@ mod tests {
 
     #[test]
     fn drop_mode_moves_later_copies_and_keeps_spans_true() {
-        let records = [tricky_record("a", WIRE), tricky_record("b", WIRE)];
+        let mut own = tricky_record("b", "A paragraph of this outlet's own, which no other outlet printed anywhere.");
+        let wire = tricky_record("b", WIRE);
+        own.text = format!("{}\n\n{}", wire.paragraph_texts().next().unwrap_or_default(), own.text);
+        let shift = WIRE.chars().count() + 2;
+        let mut first = wire.paragraphs[0].clone();
+        for p in &mut own.paragraphs {
+            p.span = Span::new(p.span.start + shift, p.span.end + shift);
+        }
+        first.line = 2;
+        own.paragraphs.insert(0, first);
+        own.check_spans().expect("a valid record");
+        let records = [tricky_record("a", WIRE), own];
         let report = report_of(&records);
         let mut second = records[1].clone();
         annotate(&mut second, 1, &report, DedupMode::Drop);
-        assert_eq!(second.paragraphs.len(), 2);
+        assert!(!second.paragraphs.is_empty() && second.paragraphs.len() < 4);
         assert!(second.removed.iter().any(|r| r.rule.starts_with("dedup:") && r.text == WIRE));
         assert!(!second.text.contains("Kim dynasty"));
         second.check_spans().expect("spans inside the text");
