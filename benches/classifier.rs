@@ -71,7 +71,7 @@ fn output(c: &mut Criterion) {
     let cleaner = Cleaner::new(Rules::builtin().expect("built-in rules are valid"));
     let records: Vec<Record> = documents()
         .iter()
-        .map(|d| Record::new(cleaner.clean(d), d.id.clone()))
+        .map(|d| Record::new(cleaner.clean(d), d.id.clone(), false))
         .collect();
     let bytes: u64 = records
         .iter()

@@ -156,6 +156,17 @@ pub struct OutputArgs {
     /// Do not write text/<id>.txt (the default for JSONL and stdin input).
     #[arg(long, help_heading = "Output")]
     pub no_text_files: bool,
+    /// Include each removal's text in the records (JSONL; always in Parquet).
+    #[arg(
+        long,
+        help_heading = "Output",
+        long_help = "Include the removed text in each removal of a record. By default a removal \
+                     is its line, its span in the original text and its rule: the record holds \
+                     the article once and stays about the size of the input, and the removed \
+                     words are the original sliced by the span (newsclean explain shows them). \
+                     Parquet output always includes them."
+    )]
+    pub removed_text: bool,
     /// Output format.
     #[arg(
         long,

@@ -72,7 +72,7 @@ impl RunReport {
         &mut self,
         site: &str,
         paragraphs: usize,
-        removed: &[crate::document::Removal],
+        removed: &[crate::output::RemovalRecord],
         bytes: usize,
     ) {
         self.documents_read += 1;
@@ -90,7 +90,10 @@ impl RunReport {
     pub fn count_clusters(&mut self, report: &crate::dedup::DedupReport) {
         self.dedup = Some(report.stats.clone());
         for c in &report.clusters {
-            *self.clusters.entry(c.kind.as_str().to_string()).or_default() += 1;
+            *self
+                .clusters
+                .entry(c.kind.as_str().to_string())
+                .or_default() += 1;
         }
         if !report.document_clusters.is_empty() {
             *self.clusters.entry("document".to_string()).or_default() +=

@@ -38,17 +38,22 @@ impl Terminal {
         let bar = if bytes == 0 {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
             bar.set_style(
-                ProgressStyle::with_template(&format!("{label:>8} {{spinner}} [{{elapsed_precise}}] {{msg}}"))
-                    .expect("valid progress template"),
+                ProgressStyle::with_template(&format!(
+                    "{label:>8} {{spinner}} [{{elapsed_precise}}] {{msg}}"
+                ))
+                .expect("valid progress template"),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(250));
             bar
         } else {
-            let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr_with_hz(4));
+            let bar =
+                ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr_with_hz(4));
             let template = format!(
                 "{label:>8} [{{elapsed_precise}}] {{wide_bar}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} ETA {{eta}} {{msg}}"
             );
-            bar.set_style(ProgressStyle::with_template(&template).expect("valid progress template"));
+            bar.set_style(
+                ProgressStyle::with_template(&template).expect("valid progress template"),
+            );
             bar
         };
         Some(bar)

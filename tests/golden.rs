@@ -26,7 +26,7 @@ fn samples_match_golden_text_and_records() {
         let expected = std::fs::read_to_string(&golden)
             .unwrap_or_else(|_| panic!("missing {}", golden.display()));
         assert_text_eq(&expected, &actual, &golden.display().to_string());
-        let record = Record::new(cleaned, format!("samples/{id}.txt"));
+        let record = Record::new(cleaned, format!("samples/{id}.txt"), true);
         insta::assert_json_snapshot!(record);
     });
 }

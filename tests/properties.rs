@@ -112,19 +112,19 @@ proptest! {
         let mut owner = vec![None; chars.len()];
         for r in &doc.removed {
             prop_assert_eq!(slice(r.original).replace('\u{a0}', " "), r.text.clone());
-            for k in r.original.start..r.original.end {
-                prop_assert!(owner[k].is_none(), "removals overlap at {k}");
-                owner[k] = Some("removal");
+            for (k, cell) in owner[r.original.start..r.original.end].iter_mut().enumerate() {
+                prop_assert!(cell.is_none(), "removals overlap at {}", r.original.start + k);
+                *cell = Some("removal");
             }
         }
         for p in &doc.paragraphs {
             let original = slice(p.original).replace('\u{a0}', " ");
-            let cut_inside = (p.original.start..p.original.end).any(|k| owner[k].is_some());
-            if !cut_inside {
+            let cells = &mut owner[p.original.start..p.original.end];
+            if cells.iter().all(Option::is_none) {
                 prop_assert_eq!(&original, &p.text);
             }
-            for k in p.original.start..p.original.end {
-                owner[k].get_or_insert("paragraph");
+            for cell in cells {
+                cell.get_or_insert("paragraph");
             }
         }
         // Spans tile the text: what no span covers is white space.
@@ -133,7 +133,7 @@ proptest! {
         }
         // Each paragraph's span in the record slices the cleaned text to the paragraph.
         let paragraphs: Vec<String> = doc.paragraphs.iter().map(|p| p.text.clone()).collect();
-        let record = Record::new(doc, "p".into());
+        let record = Record::new(doc, "p".into(), false);
         let texts: Vec<&str> = record.paragraph_texts().collect();
         prop_assert_eq!(texts, paragraphs.iter().map(String::as_str).collect::<Vec<_>>());
         prop_assert!(record.check_spans().is_ok());

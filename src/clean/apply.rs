@@ -322,7 +322,8 @@ impl Work {
                         .find_iter(&line.text)
                         .filter_map(|m| {
                             let trimmed = m.as_str().trim();
-                            let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+                            let start =
+                                m.start() + (m.as_str().len() - m.as_str().trim_start().len());
                             (!trimmed.is_empty()).then(|| Removal {
                                 line: number,
                                 original: WorkLine::span_of(&origins, start..start + trimmed.len()),
@@ -474,7 +475,11 @@ fn rewrite(text: &str, origins: &[usize], pattern: &regex::Regex, replace: &str)
         out.push_str(&text[copied..m.start()]);
         out_origins.extend_from_slice(&origins[copied..m.start()]);
         caps.expand(replace, &mut out);
-        let at = origins.get(m.start()).or(origins.last()).copied().unwrap_or(0);
+        let at = origins
+            .get(m.start())
+            .or(origins.last())
+            .copied()
+            .unwrap_or(0);
         out_origins.resize(out.len(), at);
         copied = m.end();
     }

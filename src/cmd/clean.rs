@@ -14,6 +14,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
     init_threads(&args.run)?;
     let terminal = Terminal::new(args.run.quiet);
     let pipeline = Pipeline::new(cleaner(&args.rules)?)
+        .removed_text(super::removed_text(&args.output))
         .cancel(cancel_on_signals())
         .progress(&terminal);
     let reader = Reader::open(&args.input.inputs, fields(&args.input));
@@ -21,7 +22,12 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
         if args.output.format != crate::cli::Format::Jsonl {
             anyhow::bail!("--out - streams JSONL only: give --format jsonl or an output directory");
         }
-        pipeline.run(reader, &mut JsonlSink::stdout(), &std::env::temp_dir(), None)?
+        pipeline.run(
+            reader,
+            &mut JsonlSink::stdout(),
+            &std::env::temp_dir(),
+            None,
+        )?
     } else {
         let text_files = args.output.text_files(reader.text_only());
         into_dir(&args.output, text_files, started, |sink, work, _| {

@@ -26,12 +26,16 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     let terminal = Terminal::new(args.run.quiet);
     let pipeline = Pipeline::new(Cleaner::new(Rules::default()))
         .dedup(dedup_config(&args.dedup)?, args.dedup.dedup.into())
+        .removed_text(super::removed_text(&args.output))
         .cancel(cancel_on_signals())
         .progress(&terminal);
     // The input is records (JSONL): text files only when asked for.
     let text_files = args.output.text_files(false);
-    let done = into_dir(&args.output, text_files, started, |sink, work, duplicates| {
-        pipeline.dedup_records(input, sink, work, Some(duplicates))
-    })?;
+    let done = into_dir(
+        &args.output,
+        text_files,
+        started,
+        |sink, work, duplicates| pipeline.dedup_records(input, sink, work, Some(duplicates)),
+    )?;
     Ok(finish(&done, started, args.run.quiet, &args.output.out))
 }

@@ -84,6 +84,11 @@ pub fn init_threads(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether records carry removed text: as asked, and always in Parquet.
+pub fn removed_text(out: &OutputArgs) -> bool {
+    out.removed_text || out.format == Format::Parquet
+}
+
 /// Runs `batch` into the output directory `--out` in the chosen format: staged under a
 /// temporary name, `run.json` added, renamed into place when the batch finished, thrown away
 /// when it failed or was interrupted. `batch` gets the sink, the staging directory (its work

@@ -18,12 +18,16 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let terminal = Terminal::new(args.run.quiet);
     let pipeline = Pipeline::new(cleaner(&args.rules)?)
         .dedup(dedup_config(&args.dedup)?, args.dedup.dedup.into())
+        .removed_text(super::removed_text(&args.output))
         .cancel(cancel_on_signals())
         .progress(&terminal);
     let reader = Reader::open(&args.input.inputs, fields(&args.input));
     let text_files = args.output.text_files(reader.text_only());
-    let done = into_dir(&args.output, text_files, started, |sink, work, duplicates| {
-        pipeline.run(reader, sink, work, Some(duplicates))
-    })?;
+    let done = into_dir(
+        &args.output,
+        text_files,
+        started,
+        |sink, work, duplicates| pipeline.run(reader, sink, work, Some(duplicates)),
+    )?;
     Ok(finish(&done, started, args.run.quiet, &args.output.out))
 }

@@ -7,9 +7,9 @@
 //! itself, which `run` uses for every record it staged (no parse, no second serialisation).
 //! `tests` hold the two to the same output.
 
-use super::Record;
+use super::{Record, RemovalRecord};
 use crate::dedup::{Annotation, ClusterKind, DedupReport, ParagraphKey};
-use crate::document::{Removal, Span};
+use crate::document::Span;
 
 /// What to do with the copies dedup finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -64,14 +64,16 @@ pub fn annotate(record: &mut Record, doc: u32, report: &DedupReport, mode: Dedup
 fn drop_copies(record: &mut Record, annotations: &[Option<Annotation>]) {
     let texts: Vec<String> = record.paragraph_texts().map(str::to_string).collect();
     let paragraphs = std::mem::take(&mut record.paragraphs);
+    // Dropped copies carry their text when the record's other removals do.
+    let with_text = record.removed.first().is_none_or(|r| r.text.is_some());
     let mut text = String::with_capacity(record.text.len());
     let mut at = 0;
     for ((mut p, words), a) in paragraphs.into_iter().zip(texts).zip(annotations) {
         if let Some(a) = a.filter(|a| dropped(DedupMode::Drop, a)) {
-            record.removed.push(Removal {
+            record.removed.push(RemovalRecord {
                 line: p.line,
                 original: p.original,
-                text: words,
+                text: with_text.then_some(words),
                 rule: format!("dedup:{}", a.cluster),
             });
             continue;
@@ -148,10 +150,9 @@ fn object_end(line: &[u8], mut at: usize) -> Option<usize> {
             b'[' => {
                 // An array of numbers: skip to its end.
                 let close = next + memchr::memchr(b']', &line[next..])?;
-                if !line[next + 1..close]
-                    .iter()
-                    .all(|b| b.is_ascii_digit() || matches!(b, b',' | b'-' | b'.' | b'e' | b'E' | b'+'))
-                {
+                if !line[next + 1..close].iter().all(|b| {
+                    b.is_ascii_digit() || matches!(b, b',' | b'-' | b'.' | b'e' | b'E' | b'+')
+                }) {
                     return None;
                 }
                 at = close + 1;
@@ -239,7 +240,9 @@ mod tests {
     fn spliced_annotations_equal_parse_annotate_serialise() {
         let records = [tricky_record("a", WIRE), tricky_record("b", WIRE)];
         let report = report_of(&records);
-        assert!(report.annotation(ParagraphKey { doc: 1, para: 0 }).is_some());
+        assert!(report
+            .annotation(ParagraphKey { doc: 1, para: 0 })
+            .is_some());
         for (doc, record) in records.iter().enumerate() {
             let mut line = record.to_json().expect("serialises");
             let mut annotated = record.clone();
@@ -250,7 +253,10 @@ mod tests {
                 Some(Ok(String::from_utf8(expected.clone()).expect("UTF-8")))
             );
             line.push(b'\n');
-            assert_eq!(splice_annotations(&line, doc as u32, &report), Some(expected));
+            assert_eq!(
+                splice_annotations(&line, doc as u32, &report),
+                Some(expected)
+            );
         }
         let mut empty = records[0].clone();
         empty.paragraphs.clear();
@@ -265,9 +271,16 @@ mod tests {
 
     #[test]
     fn drop_mode_moves_later_copies_and_keeps_spans_true() {
-        let mut own = tricky_record("b", "A paragraph of this outlet's own, which no other outlet printed anywhere.");
+        let mut own = tricky_record(
+            "b",
+            "A paragraph of this outlet's own, which no other outlet printed anywhere.",
+        );
         let wire = tricky_record("b", WIRE);
-        own.text = format!("{}\n\n{}", wire.paragraph_texts().next().unwrap_or_default(), own.text);
+        own.text = format!(
+            "{}\n\n{}",
+            wire.paragraph_texts().next().unwrap_or_default(),
+            own.text
+        );
         let shift = WIRE.chars().count() + 2;
         let mut first = wire.paragraphs[0].clone();
         for p in &mut own.paragraphs {
@@ -281,7 +294,10 @@ mod tests {
         let mut second = records[1].clone();
         annotate(&mut second, 1, &report, DedupMode::Drop);
         assert!(!second.paragraphs.is_empty() && second.paragraphs.len() < 4);
-        assert!(second.removed.iter().any(|r| r.rule.starts_with("dedup:") && r.text == WIRE));
+        assert!(second
+            .removed
+            .iter()
+            .any(|r| r.rule.starts_with("dedup:") && r.text.as_deref() == Some(WIRE)));
         assert!(!second.text.contains("Kim dynasty"));
         second.check_spans().expect("spans inside the text");
         let texts: Vec<&str> = second.paragraph_texts().collect();

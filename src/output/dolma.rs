@@ -135,7 +135,11 @@ pub fn attributes_row(record: &Record) -> Value {
             let kind = attribute_part(kind);
             add(format!("newsclean__{kind}"), p.original, f64::from(cluster));
             let similarity = p.similarity.unwrap_or(1.0);
-            add(format!("newsclean__{kind}__similarity"), p.original, similarity);
+            add(
+                format!("newsclean__{kind}__similarity"),
+                p.original,
+                similarity,
+            );
         }
     }
     let attributes: Map<String, Value> = attributes
@@ -153,8 +157,15 @@ pub fn attributes_row(record: &Record) -> Value {
 }
 
 impl Sink for DolmaSink {
-    fn cleaned(&mut self, document: &Document, record: &Record, _: &[u8], last: bool) -> Result<(), OutputError> {
-        self.documents.write(&document_row(document, record, &self.added))?;
+    fn cleaned(
+        &mut self,
+        document: &Document,
+        record: &Record,
+        _: &[u8],
+        last: bool,
+    ) -> Result<(), OutputError> {
+        self.documents
+            .write(&document_row(document, record, &self.added))?;
         if last {
             self.attributes.write(&attributes_row(record))?;
         }

@@ -20,7 +20,7 @@ mod json;
 mod record;
 pub mod sink;
 
-pub use record::{ParagraphRecord, Record};
+pub use record::{ParagraphRecord, Record, RemovalRecord};
 pub use sink::{JsonlSink, Sink};
 
 use std::collections::HashSet;

@@ -30,6 +30,34 @@ pub struct ParagraphRecord {
     pub similarity: Option<f64>,
 }
 
+/// A removal in a record: where the removed text stood in the original, and the rule that
+/// removed it. The text itself only when asked for (`--removed-text`): it is all the clutter
+/// of the page again, and a consumer that has the original slices it by `original`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RemovalRecord {
+    /// The 1-based input line.
+    pub line: usize,
+    /// Its range in the original document text, in code points.
+    pub original: Span,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The qualified id of the rule (`<rule file>:<rule id>`, `classifier:<reason>`,
+    /// `dedup:<cluster>`).
+    pub rule: String,
+}
+
+impl RemovalRecord {
+    /// The record of `removal`, with its text or without.
+    pub fn new(removal: Removal, with_text: bool) -> RemovalRecord {
+        RemovalRecord {
+            line: removal.line,
+            original: removal.original,
+            text: with_text.then_some(removal.text),
+            rule: removal.rule,
+        }
+    }
+}
+
 /// One line of `documents.jsonl`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Record {
@@ -41,7 +69,7 @@ pub struct Record {
     /// The cleaned text: paragraphs separated by one blank line.
     pub text: String,
     pub paragraphs: Vec<ParagraphRecord>,
-    pub removed: Vec<Removal>,
+    pub removed: Vec<RemovalRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub site_source: SiteSource,
@@ -61,7 +89,7 @@ impl Record {
             + self
                 .removed
                 .iter()
-                .map(|r| r.text.len() + 64)
+                .map(|r| r.text.as_ref().map_or(0, String::len) + 64)
                 .sum::<usize>();
         let mut line = Vec::with_capacity(self.text.len() + texts + self.source.len() + 512);
         super::json::write_record(&mut line, self)?;
@@ -93,8 +121,9 @@ impl Record {
         Ok(())
     }
 
-    /// The record of a cleaned document read from `source`.
-    pub fn new(doc: CleanDoc, source: String) -> Record {
+    /// The record of a cleaned document read from `source`; with `removed_text`, each
+    /// removal carries its text.
+    pub fn new(doc: CleanDoc, source: String, removed_text: bool) -> Record {
         let text = doc.text();
         let mut at = 0;
         let paragraphs = doc
@@ -125,7 +154,11 @@ impl Record {
             metadata: doc.metadata,
             text,
             paragraphs,
-            removed: doc.removed,
+            removed: doc
+                .removed
+                .into_iter()
+                .map(|r| RemovalRecord::new(r, removed_text))
+                .collect(),
             url: doc.url,
             site_source: doc.site_source,
             platforms: doc.platforms,

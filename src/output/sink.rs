@@ -115,7 +115,13 @@ impl Sink for JsonlSink {
         self.text_dir.is_some()
     }
 
-    fn cleaned(&mut self, _: &Document, record: &Record, line: &[u8], last: bool) -> Result<(), OutputError> {
+    fn cleaned(
+        &mut self,
+        _: &Document,
+        record: &Record,
+        line: &[u8],
+        last: bool,
+    ) -> Result<(), OutputError> {
         if last {
             self.write_line(line, Some(record))?;
         }

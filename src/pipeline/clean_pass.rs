@@ -27,9 +27,9 @@ const CHUNK_BYTES: usize = 16 << 20;
 const TOLD_FAILURES: u64 = 20;
 
 /// Cleans one document, turning a panic into a failure of that document.
-fn clean_one(cleaner: &Cleaner, doc: &Document) -> Result<Record, InputError> {
+fn clean_one(cleaner: &Cleaner, doc: &Document, ctx: &Context) -> Result<Record, InputError> {
     match panic::catch_unwind(AssertUnwindSafe(|| cleaner.clean(doc))) {
-        Ok(clean) => Ok(Record::new(clean, doc.origin.to_string())),
+        Ok(clean) => Ok(Record::new(clean, doc.origin.to_string(), ctx.removed_text)),
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
@@ -186,7 +186,7 @@ fn clean_chunk<T: Send>(
         .map(|item| {
             (!ctx.cancelled()).then(|| {
                 let doc = item?;
-                let record = clean_one(cleaners.here(), &doc)?;
+                let record = clean_one(cleaners.here(), &doc, ctx)?;
                 let prepared = prepare(&doc, &record);
                 Ok((doc, record, prepared))
             })
@@ -254,7 +254,8 @@ where
                 record.source, record.id
             ));
         } else if report.duplicate_ids == TOLD_FAILURES {
-            self.ctx.message("more duplicate ids: only counted from here");
+            self.ctx
+                .message("more duplicate ids: only counted from here");
         }
         report.duplicate_ids += 1;
     }

@@ -227,21 +227,22 @@ pub fn write_annotated(
             .collect()
     };
     let mut written = 0;
-    let mut write = |annotated: Vec<Result<Annotated, PipelineError>>| -> Result<(), PipelineError> {
-        let mut bytes = 0;
-        for item in annotated {
-            let a = item?;
-            sink.annotated(&a.line, a.record.as_ref())?;
-            bytes += a.input_len as u64;
-            written += 1;
-        }
-        ctx.event(Event::Advanced {
-            stage: Stage::Write,
-            bytes,
-            documents: written,
-        });
-        Ok(())
-    };
+    let mut write =
+        |annotated: Vec<Result<Annotated, PipelineError>>| -> Result<(), PipelineError> {
+            let mut bytes = 0;
+            for item in annotated {
+                let a = item?;
+                sink.annotated(&a.line, a.record.as_ref())?;
+                bytes += a.input_len as u64;
+                written += 1;
+            }
+            ctx.event(Event::Advanced {
+                stage: Stage::Write,
+                bytes,
+                documents: written,
+            });
+            Ok(())
+        };
     // As in the clean pass, three chunks at once: the pool annotates one while a task of it
     // writes the previous one and reads the next (both serial I/O, which alone left a core
     // idle for most of this pass).
@@ -263,7 +264,9 @@ pub fn write_annotated(
         jobs = io?;
         done = annotated;
     }
-    ctx.event(Event::Finished { stage: Stage::Write });
+    ctx.event(Event::Finished {
+        stage: Stage::Write,
+    });
     Ok(Outcome::Finished)
 }
 

@@ -87,6 +87,8 @@ pub struct Done {
 pub struct Context<'a> {
     pub cancel: Cancel,
     pub progress: &'a dyn Progress,
+    /// Whether records carry the text of each removal.
+    pub removed_text: bool,
 }
 
 impl Context<'_> {
@@ -110,6 +112,7 @@ pub struct Pipeline<'a> {
     dedup: Option<(DedupConfig, DedupMode)>,
     cancel: Cancel,
     progress: &'a dyn Progress,
+    removed_text: bool,
 }
 
 impl<'a> Pipeline<'a> {
@@ -120,7 +123,15 @@ impl<'a> Pipeline<'a> {
             dedup: None,
             cancel: Cancel::new(),
             progress: &Silent,
+            removed_text: false,
         }
+    }
+
+    /// Whether each removal in the records carries the removed text (off: a removal is its
+    /// span in the original and its rule, and records stay about the size of the input).
+    pub fn removed_text(mut self, on: bool) -> Pipeline<'a> {
+        self.removed_text = on;
+        self
     }
 
     /// Finds near-duplicate paragraphs across the batch with `config`, and flags or drops them.
@@ -145,6 +156,7 @@ impl<'a> Pipeline<'a> {
         Context {
             cancel: self.cancel.clone(),
             progress: self.progress,
+            removed_text: self.removed_text,
         }
     }
 
@@ -178,7 +190,9 @@ impl<'a> Pipeline<'a> {
                     |_, record| Ok(record.to_json()?),
                     |c| Ok(sink.cleaned(&c.document, &c.record, &c.prepared, true)?),
                 )?;
-                ctx.event(Event::Finished { stage: Stage::Clean });
+                ctx.event(Event::Finished {
+                    stage: Stage::Clean,
+                });
                 (outcome, None)
             }
             Some((config, mode)) => {
@@ -218,14 +232,13 @@ impl<'a> Pipeline<'a> {
             path: staged.clone(),
             source,
         };
-        let mut out = BufWriter::with_capacity(
-            1 << 20,
-            std::fs::File::create(&staged).map_err(staging)?,
-        );
-        let mut spill = SpillWriter::create(&spill_path).map_err(|source| PipelineError::Staging {
-            path: spill_path.clone(),
-            source,
-        })?;
+        let mut out =
+            BufWriter::with_capacity(1 << 20, std::fs::File::create(&staged).map_err(staging)?);
+        let mut spill =
+            SpillWriter::create(&spill_path).map_err(|source| PipelineError::Staging {
+                path: spill_path.clone(),
+                source,
+            })?;
         let mut detector = Detector::new(config.clone());
         let mut offsets = Vec::new();
         let mut offset = 0u64;
@@ -248,16 +261,20 @@ impl<'a> Pipeline<'a> {
                     .map_err(staging)?;
                 offsets.push(offset);
                 offset += line.len() as u64 + 1;
-                spill.append(&block).map_err(|source| PipelineError::Staging {
-                    path: spill_path.clone(),
-                    source,
-                })?;
+                spill
+                    .append(&block)
+                    .map_err(|source| PipelineError::Staging {
+                        path: spill_path.clone(),
+                        source,
+                    })?;
                 detector.add_document(document_info(&c.record), sketches);
                 sink.cleaned(&c.document, &c.record, &line, false)?;
                 Ok(())
             },
         )?;
-        ctx.event(Event::Finished { stage: Stage::Clean });
+        ctx.event(Event::Finished {
+            stage: Stage::Clean,
+        });
         out.flush().map_err(staging)?;
         drop(out);
         if outcome == Outcome::Interrupted {
@@ -267,10 +284,12 @@ impl<'a> Pipeline<'a> {
         let texts = StagedTexts {
             records: staged.clone(),
             offsets,
-            spill: spill.finish(&spill_path).map_err(|source| PipelineError::Staging {
-                path: spill_path.clone(),
-                source,
-            })?,
+            spill: spill
+                .finish(&spill_path)
+                .map_err(|source| PipelineError::Staging {
+                    path: spill_path.clone(),
+                    source,
+                })?,
         };
         let staged_records = Records {
             path: &staged,
@@ -380,7 +399,9 @@ impl<'a> Pipeline<'a> {
                 });
             }
         }
-        ctx.event(Event::Finished { stage: Stage::Sketch });
+        ctx.event(Event::Finished {
+            stage: Stage::Sketch,
+        });
         let texts = StagedTexts {
             records: records.to_path_buf(),
             offsets,

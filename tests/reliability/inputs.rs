@@ -197,7 +197,11 @@ fn crlf_lone_cr_and_bom_read_like_plain_lf() {
         let r = run.record(id);
         assert_eq!(r["text"], want["text"], "{id}: text");
         for key in ["paragraphs", "removed"] {
-            assert_eq!(without_originals(&r, key), without_originals(&want, key), "{id}: {key}");
+            assert_eq!(
+                without_originals(&r, key),
+                without_originals(&want, key),
+                "{id}: {key}"
+            );
         }
     }
 }
@@ -535,10 +539,7 @@ fn a_200_mb_line_is_refused_without_reading_it() {
         "{}",
         f[2].1
     );
-    assert_eq!(
-        paragraph_text(&run.record("after"), 0),
-        "Headline after it"
-    );
+    assert_eq!(paragraph_text(&run.record("after"), 0), "Headline after it");
     // Nothing is held whole: far below the 200 MB of any one input.
     assert!(rss_kib < 120 * 1024, "peak RSS {rss_kib} KiB");
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
