@@ -23,6 +23,9 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
             input.display()
         );
     }
+    if args.output.format == crate::cli::Format::Dolma {
+        anyhow::bail!("--format dolma needs the original texts, which records do not hold: use `newsclean run INPUT... --format dolma`");
+    }
     let terminal = Terminal::new(args.run.quiet);
     let pipeline = Pipeline::new(Cleaner::new(Rules::default()))
         .dedup(dedup_config(&args.dedup)?, args.dedup.dedup.into())
