@@ -95,7 +95,8 @@ pub struct DedupConfig {
     /// Paragraphs matched in more documents than this are ignored for document pairing
     /// (default 256), which keeps document pairing linear.
     pub document_max_fanout: usize,
-    /// Candidate pairs verified per call to [`ParagraphTexts::texts`](super::ParagraphTexts::texts) (default 16 384).
+    /// Candidate pairs verified per call to
+    /// [`ParagraphTexts::texts`](super::ParagraphTexts::texts) (default 16 384).
     pub verify_batch: usize,
     /// Whether cluster members carry their text (default true). Turn off on huge batches:
     /// the texts of all flagged paragraphs are then not kept in memory.

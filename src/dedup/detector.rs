@@ -10,11 +10,11 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::sketch::{document_paragraphs, key_of};
+use super::candidates::{self, anchors, expansion, simhash, CandidateGenerator, Candidates};
 use super::verify::{self, MatchKind, Prepared};
 use super::{
-    cluster, fingerprint, index, normalize, DedupConfig, DedupError, DedupReport, DedupStats,
-    DocumentInfo, ParagraphKey, ParagraphSketch,
+    cluster, index, normalize, DedupConfig, DedupError, DedupReport, DedupStats, DocumentInfo,
+    ParagraphKey, ParagraphSketch, Sketches,
 };
 
 /// Fetches paragraph texts for verification (the caller may re-read them from disk).
@@ -28,8 +28,8 @@ pub trait ParagraphTexts: Sync {
 
     /// What verification needs of `keys` ([`Prepared`], with word `ngram`s), in order. This
     /// default normalises [`texts`](Self::texts); a caller that kept the words while
-    /// sketching ([`spill`]) answers without reading texts back. A shorter vector counts as
-    /// missing texts.
+    /// sketching ([`spill`](super::spill)) answers without reading texts back. A shorter
+    /// vector counts as missing texts.
     fn prepared(&self, keys: &[ParagraphKey], ngram: usize) -> Vec<Prepared> {
         self.texts(keys)
             .par_iter()
@@ -53,49 +53,14 @@ impl ParagraphTexts for Vec<Vec<String>> {
     }
 }
 
-/// Candidate pairs found by [`Detector::candidates`], by source, packed with
-/// [`index::pack_pair`] over paragraph numbers in add order.
-#[derive(Debug, Default)]
-pub struct Candidates {
-    /// `(first occurrence, member)` pairs of paragraphs identical after normalisation.
-    pub exact: Vec<u64>,
-    /// Pairs of representatives within `max_hamming` bits of simhash.
-    pub near: Vec<u64>,
-    /// Pairs of representatives sharing `min_shared_anchors` anchors (one when a paragraph
-    /// is shorter than `single_anchor_words`).
-    pub anchored: Vec<u64>,
-    /// For each paragraph, the first occurrence of its exact group (`u32::MAX` if ignored).
-    pub representative: Vec<u32>,
-    /// Anchors skipped as boilerplate.
-    pub boilerplate_anchors: usize,
-}
-
-impl Candidates {
-    /// All candidate pairs, sorted and deduplicated.
-    pub fn merged(&self) -> Vec<u64> {
-        let mut all = Vec::with_capacity(self.exact.len() + self.near.len() + self.anchored.len());
-        all.extend_from_slice(&self.exact);
-        all.extend_from_slice(&self.near);
-        all.extend_from_slice(&self.anchored);
-        all.par_sort_unstable();
-        all.dedup();
-        all
-    }
-}
-
 /// The near-duplicate detector: add sketched documents, then [`Detector::finish`].
 #[derive(Clone, Debug)]
 pub struct Detector {
     config: DedupConfig,
     documents: Vec<DocumentInfo>,
-    /// Paragraph number of each document's first paragraph.
-    document_starts: Vec<u32>,
-    simhashes: Vec<u64>,
-    content_hashes: Vec<u64>,
-    /// Word counts, saturating at `u16::MAX` (thresholds are far below).
-    word_counts: Vec<u16>,
-    /// `(anchor << 32) | paragraph` for every anchor of every paragraph.
-    postings: Vec<u64>,
+    sketches: Sketches,
+    /// The candidate generators, run in order by [`Detector::candidates`].
+    generators: &'static [&'static dyn CandidateGenerator],
 }
 
 impl Detector {
@@ -105,11 +70,8 @@ impl Detector {
         Detector {
             config: config.sanitized(),
             documents: Vec::new(),
-            document_starts: Vec::new(),
-            simhashes: Vec::new(),
-            content_hashes: Vec::new(),
-            word_counts: Vec::new(),
-            postings: Vec::new(),
+            sketches: Sketches::default(),
+            generators: candidates::GENERATORS,
         }
     }
 
@@ -118,10 +80,7 @@ impl Detector {
     /// doubling, which can leave up to half of their memory unused.
     pub fn with_capacity(config: DedupConfig, paragraphs: usize) -> Self {
         let mut detector = Detector::new(config);
-        detector.simhashes.reserve_exact(paragraphs);
-        detector.content_hashes.reserve_exact(paragraphs);
-        detector.word_counts.reserve_exact(paragraphs);
-        detector.postings.reserve_exact(paragraphs * 8);
+        detector.sketches.reserve_exact(paragraphs);
         detector
     }
 
@@ -146,33 +105,14 @@ impl Detector {
         info: DocumentInfo,
         sketches: Vec<ParagraphSketch>,
     ) -> Result<u32, DedupError> {
-        let max = u64::from(u32::MAX);
-        let start = self.simhashes.len() as u64;
-        if start + sketches.len() as u64 > max || self.documents.len() as u64 >= max {
-            return Err(DedupError::TooManyParagraphs { max });
-        }
-        let doc = self.documents.len() as u32;
+        let doc = self.sketches.push_document(sketches)?;
         self.documents.push(info);
-        self.document_starts.push(start as u32);
-        for (offset, sketch) in sketches.into_iter().enumerate() {
-            let paragraph = start as u32 + offset as u32;
-            self.simhashes.push(sketch.simhash());
-            self.content_hashes.push(sketch.content_hash());
-            self.word_counts
-                .push(u16::try_from(sketch.word_count()).unwrap_or(u16::MAX));
-            self.postings.extend(
-                sketch
-                    .anchors()
-                    .iter()
-                    .map(|&anchor| index::pack_posting(anchor, paragraph)),
-            );
-        }
         Ok(doc)
     }
 
     /// Number of paragraphs added.
     pub fn paragraph_count(&self) -> usize {
-        self.simhashes.len()
+        self.sketches.len()
     }
 
     /// Number of documents added.
@@ -183,74 +123,26 @@ impl Detector {
     /// Heap bytes held by the index (sketch arrays and anchor postings, by capacity), not
     /// counting the [`DocumentInfo`] strings.
     pub fn index_heap_bytes(&self) -> usize {
-        self.simhashes.capacity() * 8
-            + self.content_hashes.capacity() * 8
-            + self.word_counts.capacity() * 2
-            + self.postings.capacity() * 8
-            + self.document_starts.capacity() * 4
+        self.sketches.heap_bytes()
     }
 
     /// Number of anchor postings stored.
     pub fn posting_count(&self) -> usize {
-        self.postings.len()
+        self.sketches.postings.len()
     }
 
     /// The key of paragraph number `paragraph` (add order).
     pub fn key_of(&self, paragraph: u32) -> ParagraphKey {
-        key_of(&self.document_starts, paragraph)
+        self.sketches.key_of(paragraph)
     }
 
-    /// Searches candidate pairs (exact groups, simhash tables, anchors) without verifying
-    /// them. [`Detector::finish`] calls it; it is public for benchmarks and diagnostics.
-    /// Sorts the anchor postings in place and drops those of paragraphs that cannot be
-    /// searched (short ones, repeats of an earlier paragraph): calling it again gives the
-    /// same candidates.
+    /// Searches candidate pairs (exact groups, then each generator of
+    /// [`candidates::GENERATORS`]: simhash tables, anchors) without verifying them.
+    /// [`Detector::finish`] calls it; it is public for benchmarks and diagnostics. Sorts the
+    /// anchor postings in place and drops those of paragraphs that cannot be searched (short
+    /// ones, repeats of an earlier paragraph): calling it again gives the same candidates.
     pub fn candidates(&mut self) -> Candidates {
-        let config = &self.config;
-        let word_counts = &self.word_counts;
-        let min_words = config.min_words;
-        let exact = index::exact_groups(&self.content_hashes, |id| {
-            usize::from(word_counts[id as usize]) >= min_words
-        });
-        let representative = exact.representative;
-        let short_words = config.short_words;
-        let searchable = |id: u32| {
-            representative[id as usize] == id
-                && usize::from(word_counts[id as usize]) >= short_words
-        };
-        let simhashes = &self.simhashes;
-        let near = index::near_identical_pairs_with(
-            simhashes.len() as u32,
-            config.max_hamming,
-            config.bucket_limit,
-            |id| searchable(id).then(|| simhashes[id as usize]),
-        );
-        let accept = |a: u32, b: u32, df: usize| {
-            df <= config.anchor_rare_df
-                || fingerprint::hamming(simhashes[a as usize], simhashes[b as usize])
-                    <= config.prefilter_max_hamming
-        };
-        let (anchored, boilerplate_anchors) = index::anchor_pairs(
-            &mut self.postings,
-            searchable,
-            accept,
-            config.anchor_max_df,
-            |a, b| {
-                let shorter = word_counts[a as usize].min(word_counts[b as usize]);
-                if usize::from(shorter) < config.single_anchor_words {
-                    1
-                } else {
-                    config.min_shared_anchors
-                }
-            },
-        );
-        Candidates {
-            exact: exact.pairs,
-            near,
-            anchored,
-            representative,
-            boilerplate_anchors,
-        }
+        Candidates::search(&self.config, &mut self.sketches, self.generators)
     }
 
     /// Second-round candidates: paragraph pairs of documents linked by verified copies
@@ -262,75 +154,7 @@ impl Detector {
         already: &[u64],
         verified: &[VerifiedPair],
     ) -> Vec<u64> {
-        let config = &self.config;
-        let representative = &candidates.representative;
-        let group_size = |first: u32| exact_group_size(&candidates.exact, first);
-        let long = |id: u32| usize::from(self.word_counts[id as usize]) >= config.short_words;
-        let mut links: HashMap<(u32, u32), u32> = HashMap::new();
-        for pair in verified.iter().filter(|pair| pair.kind == MatchKind::Copy) {
-            let (doc_a, doc_b) = (self.key_of(pair.a).doc, self.key_of(pair.b).doc);
-            if doc_a == doc_b || !long(pair.a) || !long(pair.b) {
-                continue;
-            }
-            let rare = |id: u32| {
-                let first = representative[id as usize];
-                first != u32::MAX && group_size(first) <= config.expand_max_group
-            };
-            if rare(pair.a) && rare(pair.b) {
-                *links
-                    .entry((doc_a.min(doc_b), doc_a.max(doc_b)))
-                    .or_default() += 1;
-            }
-        }
-        // Keep, for each document, its `expand_max_partners` best-linked partners.
-        let mut partners: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-        for (&(a, b), &count) in &links {
-            partners.entry(a).or_default().push((count, b));
-            partners.entry(b).or_default().push((count, a));
-        }
-        let mut kept: Vec<(u32, u32)> = Vec::new();
-        for (&doc, list) in &mut partners {
-            list.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            for &(_, other) in list.iter().take(config.expand_max_partners) {
-                kept.push((doc.min(other), doc.max(other)));
-            }
-        }
-        kept.sort_unstable();
-        kept.dedup();
-        let paragraphs_of = |doc: u32| {
-            document_paragraphs(
-                &self.document_starts,
-                self.simhashes.len() as u32,
-                doc as usize,
-            )
-        };
-        let mut found: Vec<u64> = kept
-            .par_iter()
-            .flat_map_iter(|&(doc_a, doc_b)| {
-                let mut pairs = Vec::new();
-                for a in paragraphs_of(doc_a).filter(|&id| long(id)) {
-                    let first_a = representative[a as usize];
-                    for b in paragraphs_of(doc_b).filter(|&id| long(id)) {
-                        let first_b = representative[b as usize];
-                        if first_a == first_b || first_a == u32::MAX || first_b == u32::MAX {
-                            continue;
-                        }
-                        let distance = fingerprint::hamming(
-                            self.simhashes[first_a as usize],
-                            self.simhashes[first_b as usize],
-                        );
-                        if distance <= config.prefilter_max_hamming {
-                            pairs.push(index::pack_pair(first_a, first_b));
-                        }
-                    }
-                }
-                pairs
-            })
-            .collect();
-        found.par_sort_unstable();
-        found.dedup();
-        found.retain(|pair| already.binary_search(pair).is_err());
-        found
+        expansion::pairs(&self.config, &self.sketches, candidates, already, verified)
     }
 
     /// Verifies every candidate and builds the report. Normalised words are fetched through
@@ -352,8 +176,8 @@ impl Detector {
         let started = std::time::Instant::now();
         let candidates = self.candidates();
         // The anchors and content hashes have served; free them before texts come in.
-        self.postings = Vec::new();
-        self.content_hashes = Vec::new();
+        self.sketches.postings = Vec::new();
+        self.sketches.content_hashes = Vec::new();
         let merged = candidates.merged();
         let search_seconds = started.elapsed().as_secs_f64();
         let mut verification = verify_candidates(&self, &merged, texts, cancelled)?;
@@ -372,14 +196,16 @@ impl Detector {
         let expansion_seconds = started.elapsed().as_secs_f64() - search_seconds - verify_seconds;
         let stats = DedupStats {
             documents: self.documents.len(),
-            paragraphs: self.simhashes.len(),
+            paragraphs: self.sketches.len(),
             exact_candidates: candidates.exact.len(),
-            near_candidates: candidates.near.len(),
-            anchor_candidates: candidates.anchored.len(),
+            near_candidates: candidates.pair_count(simhash::NAME),
+            anchor_candidates: candidates.pair_count(anchors::NAME),
             candidates: merged.len(),
             expansion_candidates: expansion.len(),
             expansion_verified_pairs: expanded_pairs,
-            boilerplate_anchors: candidates.boilerplate_anchors,
+            boilerplate_anchors: candidates
+                .found(anchors::NAME)
+                .map_or(0, |found| found.skipped),
             verified_pairs: verification.pairs.len(),
             missing_texts: verification.missing_texts,
             prepared_paragraphs: verification.prepared,
@@ -397,8 +223,8 @@ impl Detector {
             cluster::ReportInput {
                 config: &self.config,
                 documents: self.documents,
-                document_starts: self.document_starts,
-                word_counts: &self.word_counts,
+                document_starts: self.sketches.document_starts,
+                word_counts: &self.sketches.word_counts,
                 representative: &candidates.representative,
                 pairs: verification.pairs,
                 texts: verification.texts,
@@ -408,14 +234,6 @@ impl Detector {
         report.stats.report_seconds = report_started.elapsed().as_secs_f64();
         Some(report)
     }
-}
-
-/// Members of the exact group whose first occurrence is `first`, from the sorted
-/// `(first, member)` pairs of [`Candidates::exact`].
-fn exact_group_size(exact_pairs: &[u64], first: u32) -> usize {
-    let start = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) < first);
-    let end = exact_pairs.partition_point(|&pair| ((pair >> 32) as u32) <= first);
-    1 + (end - start)
 }
 
 /// One verified pair, over paragraph numbers in add order.
@@ -511,87 +329,4 @@ fn verify_candidates(
         }
     }
     Some(verification)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{sketch, ClusterKind};
-    use super::*;
-
-    #[test]
-    fn exact_group_sizes_come_from_the_pairs() {
-        let pairs = [
-            index::pack_pair(2, 5),
-            index::pack_pair(2, 9),
-            index::pack_pair(4, 6),
-            index::pack_pair(7, 8),
-        ];
-        assert_eq!(exact_group_size(&pairs, 2), 3);
-        assert_eq!(exact_group_size(&pairs, 4), 2);
-        assert_eq!(exact_group_size(&pairs, 7), 2);
-        assert_eq!(exact_group_size(&pairs, 3), 1);
-        assert_eq!(exact_group_size(&pairs, 100), 1);
-    }
-
-    const SCMP_20: &str = "Italian authorities were “agonising” over what to do but were “protecting him in a safe place”, the newspaper quoted an unnamed official as saying.";
-    const LOCAL_10: &str = "Italian authorities have been “agonising” over what to do, an official in Seoul was cited as saying, but added that they were “protecting him in a safe place”";
-    const WIRE: &str = "The Kim dynasty has ruled the impoverished but nuclear-armed state for three generations with little tolerance for dissent.";
-
-    fn run(
-        documents: &[(&str, Vec<&str>)],
-        config: &DedupConfig,
-    ) -> (DedupReport, Vec<Vec<String>>) {
-        let mut detector = Detector::new(config.clone());
-        let mut texts = Vec::new();
-        for (index, (site, paragraphs)) in documents.iter().enumerate() {
-            let sketches = paragraphs.iter().map(|p| sketch(p, config)).collect();
-            let info = DocumentInfo {
-                id: format!("doc-{index}"),
-                site: site.to_string(),
-                credits: Vec::new(),
-            };
-            detector.add_document(info, sketches);
-            texts.push(paragraphs.iter().map(|p| p.to_string()).collect());
-        }
-        (detector.finish(&texts), texts)
-    }
-
-    #[test]
-    fn documents_sharing_a_copy_get_their_other_paragraphs_compared() {
-        let documents = [
-            ("scmp", vec![WIRE, SCMP_20]),
-            ("local", vec![LOCAL_10, WIRE]),
-        ];
-        let key = |doc, para| ParagraphKey { doc, para };
-        let (report, _) = run(&documents, &DedupConfig::default());
-        assert_eq!(
-            report.pair(key(0, 1), key(1, 0)).map(|m| m.kind),
-            Some(ClusterKind::Syndicated)
-        );
-        assert_eq!(report.stats.expansion_verified_pairs, 1);
-        let without = DedupConfig {
-            expand_documents: false,
-            ..DedupConfig::default()
-        };
-        let (report, _) = run(&documents, &without);
-        assert_eq!(report.pair(key(0, 1), key(1, 0)), None);
-    }
-
-    #[test]
-    fn a_template_repeated_everywhere_links_no_documents() {
-        // Ten documents share only a template paragraph (a group of 10 > expand_max_group).
-        let mut documents: Vec<(&str, Vec<&str>)> = vec![
-            ("scmp", vec![SCMP_20, WIRE]),
-            ("local", vec![WIRE, LOCAL_10]),
-        ];
-        for _ in 0..8 {
-            documents.push(("other", vec![WIRE]));
-        }
-        let (report, _) = run(&documents, &DedupConfig::default());
-        let key = |doc, para| ParagraphKey { doc, para };
-        assert_eq!(report.stats.expansion_candidates, 0);
-        assert_eq!(report.pair(key(0, 0), key(1, 1)), None);
-        // The template itself is reported.
-        assert!(report.pair(key(0, 1), key(1, 0)).is_some());
-    }
 }

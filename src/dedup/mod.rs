@@ -60,6 +60,7 @@
 //! eprintln!("{}", report.summary());
 //! ```
 
+pub mod candidates;
 pub mod cluster;
 mod config;
 mod detector;
@@ -71,12 +72,13 @@ mod sketch;
 pub mod spill;
 pub mod verify;
 
+pub use self::candidates::{CandidateGenerator, Candidates};
 pub use self::config::{DedupConfig, DedupError};
-pub use self::detector::{Candidates, Detector, ParagraphTexts, VerifiedPair};
+pub use self::detector::{Detector, ParagraphTexts, VerifiedPair};
 pub use self::report::{
     Annotation, Cluster, ClusterKind, ClusterMember, ClusterPair, DedupReport, DedupStats,
     DocumentCluster, DocumentClusterKind, DocumentClusterMember, DocumentPair, PairMatch,
 };
 pub use self::sketch::{
-    sketch, sketch_hashed, sketch_normalized, DocumentInfo, ParagraphKey, ParagraphSketch,
+    sketch, sketch_hashed, sketch_normalized, DocumentInfo, ParagraphKey, ParagraphSketch, Sketches,
 };

@@ -57,7 +57,8 @@ pub struct ClusterMember {
     pub site: String,
     /// Paragraph index within the document.
     pub paragraph: u32,
-    /// The paragraph's text (empty when [`DedupConfig::include_texts`](super::DedupConfig::include_texts) is off).
+    /// The paragraph's text (empty when
+    /// [`DedupConfig::include_texts`](super::DedupConfig::include_texts) is off).
     pub text: String,
 }
 
