@@ -10,18 +10,19 @@
 //!
 //! # How it works
 //!
-//! 1. [`sketch`] (per paragraph, independent of all others: run it in rayon) normalises the
+//! 1. [`sketch()`] (per paragraph, independent of all others: run it in rayon) normalises the
 //!    text for comparison ([`normalize`]) and keeps a 64-bit simhash, a content hash, the
 //!    word count and a few winnowed n-gram anchors ([`fingerprint`]). No text is kept.
-//! 2. [`Detector::add_document`] stores the sketches: 18 bytes per paragraph plus 8 bytes
-//!    per anchor, 82 bytes per paragraph at the densities measured on news text
+//! 2. [`Detector::add_document`] stores the sketches ([`Sketches`]): 18 bytes per paragraph
+//!    plus 8 bytes per anchor, 82 bytes per paragraph at the densities measured on news text
 //!    (`docs/dedup.md`).
-//! 3. [`Detector::finish`] searches candidates without comparing all pairs ([`index`]:
-//!    exact groups, a permuted-table simhash index, an anchor index skipping boilerplate
-//!    anchors), fetches the texts of candidate paragraphs only, through the caller's
-//!    [`ParagraphTexts`], verifies each pair exactly ([`verify`]), then compares the other
-//!    paragraphs of documents found to share a copy (document expansion), and groups the
-//!    verified pairs for display ([`cluster`]).
+//! 3. [`Detector::finish`] searches candidates without comparing all pairs ([`candidates`]:
+//!    exact groups, then each [`CandidateGenerator`], a permuted-table simhash index and an
+//!    anchor index skipping boilerplate anchors, over the structures of [`index`]), fetches
+//!    the texts of candidate paragraphs only, through the caller's [`ParagraphTexts`],
+//!    verifies each pair exactly ([`verify`]), then compares the other paragraphs of
+//!    documents found to share a copy (document expansion), and groups the verified pairs
+//!    for display ([`cluster`]).
 //!
 //! Copying is not transitive: a cluster is the union of verified pairs, for display; the
 //! pairs listed in a [`Cluster`] are the facts, and [`DedupReport::pair`] answers for any two
@@ -29,6 +30,22 @@
 //!
 //! Thresholds live in [`DedupConfig`]; their defaults were chosen from measurements on the
 //! labelled syndication corpus of `tests/dedup/corpus.rs`, reported in `docs/dedup.md`.
+//!
+//! # Where the code is
+//!
+//! This file only re-exports; every path below `crate::dedup` names the item where it lives.
+//!
+//! - `config.rs`: [`DedupConfig`] (defaults, validation, clamping) and [`DedupError`];
+//! - `sketch.rs`: [`ParagraphSketch`] and [`sketch()`], [`Sketches`] (a batch's sketches,
+//!   column by column), [`ParagraphKey`], [`DocumentInfo`];
+//! - `detector.rs`: [`Detector`], [`ParagraphTexts`], the driving of verification in batches,
+//!   [`VerifiedPair`];
+//! - [`candidates`]: [`Candidates`] and the [`CandidateGenerator`] trait, then one file per
+//!   source of candidates (exact groups, simhash tables, anchors, document expansion);
+//! - `report.rs`: [`DedupReport`] and what it holds ([`Cluster`], [`DocumentCluster`],
+//!   [`Annotation`], [`PairMatch`], [`DedupStats`]);
+//! - [`normalize`], [`fingerprint`], [`index`], [`verify`], [`cluster`], [`spill`]: text
+//!   folding, hashes, search structures, the pair measure, clustering, the words' spill file.
 //!
 //! # Example
 //!
