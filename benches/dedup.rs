@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
 use rayon::prelude::*;
 
+use newsclean::dedup::candidates::{anchors::NAME as ANCHORS, simhash::NAME as SIMHASH};
 use newsclean::dedup::cluster::connected_components;
 use newsclean::dedup::fingerprint::{anchors, simhash, simhash_with_crate, word_hashes};
 use newsclean::dedup::index::{near_identical_pairs, near_identical_pairs_naive};
@@ -207,9 +208,9 @@ fn ten_million() {
          merge + clustering {clustered:.2?}; {} exact + {} near + {} anchor candidates, {} boilerplate anchors \
          skipped, {clusters} clusters",
         candidates.exact.len(),
-        candidates.near.len(),
-        candidates.anchored.len(),
-        candidates.boilerplate_anchors,
+        candidates.pair_count(SIMHASH),
+        candidates.pair_count(ANCHORS),
+        candidates.found(ANCHORS).map_or(0, |found| found.skipped),
     );
     eprintln!(
         "10M: index {:.0} MiB = {:.1} bytes per paragraph ({posting_count} postings); peak RSS after build \

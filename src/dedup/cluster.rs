@@ -16,11 +16,12 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::index::{pack_pair, unpack_pair};
+use super::sketch::{document_paragraphs, key_of};
 use super::verify::MatchKind;
 use super::{
-    document_paragraphs, key_of, Annotation, Cluster, ClusterKind, ClusterMember, ClusterPair,
-    DedupConfig, DedupReport, DedupStats, DocumentCluster, DocumentClusterKind,
-    DocumentClusterMember, DocumentInfo, DocumentPair, PairMatch, ParagraphKey, VerifiedPair,
+    Annotation, Cluster, ClusterKind, ClusterMember, ClusterPair, DedupConfig, DedupReport,
+    DedupStats, DocumentCluster, DocumentClusterKind, DocumentClusterMember, DocumentInfo,
+    DocumentPair, PairMatch, ParagraphKey, VerifiedPair,
 };
 
 /// Union-find (disjoint sets) with path halving and union by size.

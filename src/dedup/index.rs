@@ -27,6 +27,9 @@
 //!
 //! Pairs are packed as `(a << 32) | b` with `a < b` (paragraph numbers in add order) into
 //! `u64`s, which sort and deduplicate fast and take 8 bytes each.
+//!
+//! These are the search structures; which paragraphs the detector puts in them and which
+//! proposed pairs it keeps is in [`super::candidates`], one file per source.
 
 use rayon::prelude::*;
 use std::ops::Range;
