@@ -139,6 +139,18 @@ pub fn platforms<'r>(
     out
 }
 
+/// The outlet a document counts as for syndication: its site; for an unrecognised site the
+/// URL's host; with neither, the document itself, since two pages of unknown origin are not
+/// known to share one.
+pub fn outlet(site: Option<&str>, url: Option<&str>, id: &str) -> String {
+    match site {
+        Some(site) if site != UNKNOWN && !site.is_empty() => site.to_string(),
+        _ => url
+            .and_then(host_of)
+            .unwrap_or_else(|| format!("{UNKNOWN}:{id}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,23 +169,6 @@ mod tests {
         assert_eq!(host_of("not a url"), None);
         assert_eq!(host_of(""), None);
     }
-}
-
-/// The outlet a document counts as for syndication: its site; for an unrecognised site the
-/// URL's host; with neither, the document itself, since two pages of unknown origin are not
-/// known to share one.
-pub fn outlet(site: Option<&str>, url: Option<&str>, id: &str) -> String {
-    match site {
-        Some(site) if site != UNKNOWN && !site.is_empty() => site.to_string(),
-        _ => url
-            .and_then(host_of)
-            .unwrap_or_else(|| format!("{UNKNOWN}:{id}")),
-    }
-}
-
-#[cfg(test)]
-mod outlet_tests {
-    use super::outlet;
 
     #[test]
     fn outlets() {

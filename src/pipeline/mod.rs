@@ -199,18 +199,7 @@ impl<'a> Pipeline<'a> {
                 self.clean_and_dedup(reader, config, *mode, sink, work, duplicates, &mut report)?
             }
         };
-        if outcome == Outcome::Finished {
-            sink.finish()?;
-        }
-        if let Some(dedup) = &dedup {
-            report.count_clusters(dedup);
-        }
-        report.interrupted = outcome == Outcome::Interrupted;
-        Ok(Done {
-            outcome,
-            report,
-            dedup,
-        })
+        conclude(outcome, report, dedup, sink)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -415,18 +404,7 @@ impl<'a> Pipeline<'a> {
         };
         let (outcome, dedup) = self.dedup_and_write(detector, given, mode, sink, duplicates)?;
         std::fs::remove_file(&spill_path).map_err(staging(&spill_path))?;
-        if outcome == Outcome::Finished {
-            sink.finish()?;
-        }
-        if let Some(dedup) = &dedup {
-            report.count_clusters(dedup);
-        }
-        report.interrupted = outcome == Outcome::Interrupted;
-        Ok(Done {
-            outcome,
-            report,
-            dedup,
-        })
+        conclude(outcome, report, dedup, sink)
     }
 
     /// Detection, then the annotated records to `sink` and the clusters to `duplicates`.
@@ -474,6 +452,27 @@ struct Records<'a> {
     lines: &'a [u64],
     texts: &'a StagedTexts,
     rewrite: Rewrite,
+}
+
+/// Finishes the sink of a batch that ran to its end, and counts its clusters.
+fn conclude(
+    outcome: Outcome,
+    mut report: RunReport,
+    dedup: Option<DedupReport>,
+    sink: &mut dyn Sink,
+) -> Result<Done, PipelineError> {
+    if outcome == Outcome::Finished {
+        sink.finish()?;
+    }
+    if let Some(dedup) = &dedup {
+        report.count_clusters(dedup);
+    }
+    report.interrupted = outcome == Outcome::Interrupted;
+    Ok(Done {
+        outcome,
+        report,
+        dedup,
+    })
 }
 
 /// What the detector knows of a record: its id, outlet and wire credits.
