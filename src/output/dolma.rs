@@ -8,7 +8,8 @@
 //! - `newsclean__removed`: every removal, value 1;
 //! - `newsclean__removed__<reason>`: the removals of one rule or classifier reason, the
 //!   qualified id with every character outside `[A-Za-z0-9_]` turned into `_`
-//!   (`generic:share-buttons` is `newsclean__removed__generic_share_buttons`);
+//!   (`generic:share-buttons` is `newsclean__removed__generic_share_buttons`); every copy
+//!   `--dedup drop` removed is in `newsclean__removed__dedup`;
 //! - `newsclean__<kind>` for each near-duplicate kind (`syndicated`, `site_template`,
 //!   `repeated`, `shared_quote`): the paragraphs in such a cluster, value the cluster id;
 //!   `newsclean__<kind>__similarity` the same spans with the similarity as value.
@@ -119,16 +120,22 @@ fn attribute_part(reason: &str) -> String {
 /// The attribute row of a final record.
 pub fn attributes_row(record: &Record) -> Value {
     let mut attributes: BTreeMap<String, Vec<(Span, f64)>> = BTreeMap::new();
+    // Dolma's mixer reads an empty span as "delete one character, ignore every later span":
+    // none is written (cleaning makes none; this keeps a bug from corrupting a document).
     let mut add = |name: String, span: Span, value: f64| {
-        attributes.entry(name).or_default().push((span, value));
+        if !span.is_empty() {
+            attributes.entry(name).or_default().push((span, value));
+        }
     };
     for r in &record.removed {
         add("newsclean__removed".into(), r.original, 1.0);
-        add(
-            format!("newsclean__removed__{}", attribute_part(&r.rule)),
-            r.original,
-            1.0,
-        );
+        // One attribute for all of dedup's drops, not one per cluster: the cluster is in
+        // `newsclean__<kind>` of the first copy.
+        let reason = match r.rule.strip_prefix("dedup:") {
+            Some(_) => "dedup".to_string(),
+            None => attribute_part(&r.rule),
+        };
+        add(format!("newsclean__removed__{reason}"), r.original, 1.0);
     }
     for p in &record.paragraphs {
         if let (Some(cluster), Some(kind)) = (p.cluster, &p.kind) {
@@ -180,5 +187,43 @@ impl Sink for DolmaSink {
     fn finish(&mut self) -> Result<(), OutputError> {
         self.documents.finish()?;
         self.attributes.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_names_fit_the_mixers_json_path() {
+        let record: Record = serde_json::from_value(json!({
+            "id": "a", "site": "scmp", "credits": [], "text": "Kept.",
+            "paragraphs": [{"line": 2, "span": [0, 5], "original": [7, 12],
+                            "cluster": 4, "kind": "site-template", "similarity": 0.75}],
+            "removed": [
+                {"line": 1, "original": [0, 6], "rule": "generic:share-buttons"},
+                {"line": 3, "original": [13, 20], "rule": "dedup:9"},
+                {"line": 4, "original": [21, 21], "rule": "generic:empty"}
+            ],
+            "site_source": "record", "source": "in.jsonl:1",
+        }))
+        .expect("a record");
+        let row = attributes_row(&record);
+        let a = &row["attributes"];
+        assert_eq!(a["newsclean__removed"], json!([[0, 6, 1.0], [13, 20, 1.0]]));
+        assert_eq!(
+            a["newsclean__removed__generic_share_buttons"],
+            json!([[0, 6, 1.0]])
+        );
+        assert_eq!(a["newsclean__removed__dedup"], json!([[13, 20, 1.0]]));
+        assert_eq!(a["newsclean__site_template"], json!([[7, 12, 4.0]]));
+        assert_eq!(
+            a["newsclean__site_template__similarity"],
+            json!([[7, 12, 0.75]])
+        );
+        assert!(
+            a.get("newsclean__removed__generic_empty").is_none(),
+            "no empty span"
+        );
     }
 }
