@@ -178,12 +178,22 @@ impl<'t> SpanSlicer<'t> {
             self.chars = 0;
             self.bytes = 0;
         }
-        let mut rest = self.text[self.bytes..].char_indices();
-        while self.chars < at {
-            let (_, c) = rest.next()?;
-            self.bytes += c.len_utf8();
-            self.chars += 1;
+        // Counting lead bytes (all but 0b10xx_xxxx) is cheaper than decoding characters.
+        let bytes = &self.text.as_bytes()[self.bytes..];
+        let mut todo = at - self.chars;
+        let mut i = 0;
+        while todo > 0 {
+            i += 1;
+            if i > bytes.len() {
+                return None;
+            }
+            while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+                i += 1;
+            }
+            todo -= 1;
         }
+        self.bytes += i;
+        self.chars = at;
         Some(self.bytes)
     }
 
@@ -255,5 +265,24 @@ impl CleanDoc {
             out.push_str(&p.text);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_slice_like_code_point_indices() {
+        let text = "Café — “quoted” 😀 text\n\nçà";
+        let chars: Vec<char> = text.chars().collect();
+        let mut slicer = SpanSlicer::new(text);
+        for (start, end) in [(0, 4), (2, 9), (9, 9), (17, 26), (0, 26), (3, 5)] {
+            let want: String = chars[start..end].iter().collect();
+            assert_eq!(slicer.slice(Span::new(start, end)), Some(want.as_str()));
+        }
+        assert_eq!(slicer.slice(Span::new(20, 27)), None);
+        assert_eq!(Span::new(0, 2).slice("ab"), Some("ab"));
+        assert_eq!(Span::new(0, 3).slice("ab"), None);
     }
 }

@@ -87,7 +87,7 @@ impl Lines {
             if chunk.is_empty() {
                 return Ok(total);
             }
-            let (used, end) = match chunk.iter().position(|&b| b == b'\n') {
+            let (used, end) = match memchr::memchr(b'\n', chunk) {
                 Some(i) => (i + 1, true),
                 None => (chunk.len(), false),
             };
