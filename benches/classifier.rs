@@ -8,7 +8,7 @@
 //! Also the record output: `Record::to_json` (newsclean's writer) against `serde_json::to_vec`
 //! of the same records, which writes the same bytes (the baseline); and cleaning in parallel
 //! with one `Cleaner` shared by every rayon thread (the baseline) against one clone per thread,
-//! as `cmd::batch` does: a regex's cache pool is fast only for the thread that used it first.
+//! as `pipeline::clean_pass` does: a regex's cache pool is fast only for the thread that used it first.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsclean::output::Record;

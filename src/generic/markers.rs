@@ -84,7 +84,7 @@ fn patterns() -> &'static Patterns {
 
 thread_local! {
     /// This thread's copy of the patterns: a regex's match caches are fast only for the thread
-    /// that used it first, and a clone has caches of its own (see `cmd::batch::PerThread`).
+    /// that used it first, and a clone has caches of its own (see `pipeline::clean_pass::PerThread`).
     static LOCAL: Patterns = patterns().clone();
 }
 
