@@ -244,7 +244,14 @@ EXAMPLES:
     newsclean run pages.jsonl --out out --dedup drop
 
   Also write each record's cleaned text to out/text/<id>.txt (the default for .txt inputs):
-    newsclean run pages.jsonl --out out --text-files";
+    newsclean run pages.jsonl --out out --text-files
+
+  Dolma's layout (original text + removal and near-duplicate spans), then Dolma's mixer:
+    newsclean run pages.jsonl --out out --format dolma
+
+  One Parquet table, queried with DuckDB:
+    newsclean run pages.jsonl --out out --format parquet
+    duckdb -c \"SELECT site, count(*) FROM 'out/documents.parquet' GROUP BY 1\"";
 
 /// What to do with near-duplicates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
