@@ -6,6 +6,7 @@ mod cli;
 mod dedup;
 mod generic;
 mod golden;
+mod parquet;
 mod properties;
 mod reliability;
 mod rule_fixtures;

@@ -122,7 +122,7 @@ pub fn sink(format: Format, dir: &Path, text_files: bool) -> anyhow::Result<Box<
     Ok(match format {
         Format::Jsonl => Box::new(JsonlSink::create(dir, text_files)?),
         Format::Dolma => Box::new(crate::output::dolma::DolmaSink::create(dir)?),
-        Format::Parquet => anyhow::bail!("--format parquet: not built yet"),
+        Format::Parquet => Box::new(crate::output::parquet::ParquetSink::create(dir)?),
     })
 }
 

@@ -17,6 +17,7 @@ pub mod annotate;
 pub mod dolma;
 pub mod duplicates;
 mod json;
+pub mod parquet;
 mod record;
 pub mod sink;
 
