@@ -257,15 +257,43 @@ pub struct CleanDoc {
 impl CleanDoc {
     /// The cleaned text: paragraphs separated by one blank line.
     pub fn text(&self) -> String {
-        let mut out = String::with_capacity(self.paragraphs.iter().map(|p| p.text.len() + 2).sum());
-        for (i, p) in self.paragraphs.iter().enumerate() {
-            if i > 0 {
-                out.push_str("\n\n");
-            }
-            out.push_str(&p.text);
-        }
-        out
+        join_paragraphs(self.paragraphs.iter().map(|p| p.text.as_str())).0
     }
+}
+
+/// Paragraphs joined as a cleaned text is, separated by one blank line: the text, and the span
+/// of each paragraph in it.
+pub fn join_paragraphs<'p>(
+    paragraphs: impl Iterator<Item = &'p str> + Clone,
+) -> (String, Vec<Span>) {
+    let mut text = String::with_capacity(paragraphs.clone().map(|p| p.len() + 2).sum());
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (i, p) in paragraphs.enumerate() {
+        if i > 0 {
+            text.push_str("\n\n");
+            at += 2;
+        }
+        let len = if p.is_ascii() {
+            p.len()
+        } else {
+            p.chars().count()
+        };
+        spans.push(Span::new(at, at + len));
+        at += len;
+        text.push_str(p);
+    }
+    (text, spans)
+}
+
+/// The parts of `text` that `spans` (in increasing order) cover, walking it once; an empty
+/// string for a span outside it (a record another program wrote wrongly).
+pub fn slice_spans<'t>(
+    text: &'t str,
+    spans: impl ExactSizeIterator<Item = Span> + 't,
+) -> impl ExactSizeIterator<Item = &'t str> + 't {
+    let mut slicer = SpanSlicer::new(text);
+    spans.map(move |span| slicer.slice(span).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -28,16 +28,17 @@ pub struct WorkLine {
 }
 
 impl WorkLine {
-    /// The document code point each byte of `text` came from, made on demand.
-    fn origins(&self) -> Vec<usize> {
+    /// The document code point each byte of `text` came from: kept after a rewrite, made on
+    /// demand before one.
+    fn origins(&self) -> std::borrow::Cow<'_, [usize]> {
         if let Some(origins) = &self.origins {
-            return origins.clone();
+            return std::borrow::Cow::Borrowed(origins);
         }
         let mut origins = Vec::with_capacity(self.text.len());
         for (k, c) in self.text.chars().enumerate() {
             origins.extend(std::iter::repeat_n(self.original.start + k, c.len_utf8()));
         }
-        origins
+        std::borrow::Cow::Owned(origins)
     }
 
     /// The document span of `text[range]` (a non-empty byte range on char boundaries), given

@@ -23,7 +23,11 @@ fn is_trimmed(c: char) -> bool {
 
 /// U+00A0 to a space, ends trimmed: the only change cleaning makes to a kept line.
 pub fn normalize_line(raw: &str) -> String {
-    let trimmed = raw.trim_matches(is_trimmed);
+    normalize_trimmed(raw.trim_matches(is_trimmed))
+}
+
+/// [`normalize_line`] of a line already trimmed.
+fn normalize_trimmed(trimmed: &str) -> String {
     if trimmed.contains('\u{a0}') {
         // U+00A0 is white space, so the ends hold none: the trimmed text keeps its length.
         trimmed.replace('\u{a0}', " ")
@@ -73,7 +77,7 @@ pub fn split_lines(text: &str) -> Vec<Line> {
             };
             Line {
                 number: i + 1,
-                text: normalize_line(raw),
+                text: normalize_trimmed(trimmed),
                 original,
             }
         })

@@ -30,7 +30,7 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
         )?
     } else {
         let text_files = args.output.text_files(reader.text_only());
-        into_dir(&args.output, text_files, started, |sink, work, _| {
+        into_dir(&args.output, text_files, false, started, |sink, work, _| {
             pipeline.run(reader, sink, work, None)
         })?
     };

@@ -37,8 +37,9 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     let done = into_dir(
         &args.output,
         text_files,
+        true,
         started,
-        |sink, work, duplicates| pipeline.dedup_records(input, sink, work, Some(duplicates)),
+        |sink, work, duplicates| pipeline.dedup_records(input, sink, work, duplicates),
     )?;
     Ok(finish(&done, started, args.run.quiet, &args.output.out))
 }

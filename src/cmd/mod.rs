@@ -92,22 +92,26 @@ pub fn removed_text(out: &OutputArgs) -> bool {
 /// Runs `batch` into the output directory `--out` in the chosen format: staged under a
 /// temporary name, `run.json` added, renamed into place when the batch finished, thrown away
 /// when it failed or was interrupted. `batch` gets the sink, the staging directory (its work
-/// directory) and the writer of `duplicates.jsonl`.
+/// directory) and, with `duplicates`, the writer of `duplicates.jsonl`.
 pub fn into_dir(
     out: &OutputArgs,
     text_files: bool,
+    duplicates: bool,
     started: Instant,
-    batch: impl FnOnce(&mut dyn Sink, &Path, &mut dyn Write) -> Result<Done, PipelineError>,
+    batch: impl FnOnce(&mut dyn Sink, &Path, Option<&mut dyn Write>) -> Result<Done, PipelineError>,
 ) -> anyhow::Result<Done> {
     let dir = OutputDir::create(&out.out, out.force)?;
     let mut sink = sink(out.format, dir.staging(), text_files)?;
-    let mut duplicates = dir.create_file("duplicates.jsonl")?;
-    let mut done = batch(sink.as_mut(), dir.staging(), &mut duplicates)?;
+    let mut duplicates = match duplicates {
+        true => Some(dir.create_file("duplicates.jsonl")?),
+        false => None,
+    };
+    let mut done = batch(
+        sink.as_mut(),
+        dir.staging(),
+        duplicates.as_mut().map(|d| d as &mut dyn Write),
+    )?;
     drop(duplicates);
-    if done.dedup.is_none() {
-        std::fs::remove_file(dir.staging().join("duplicates.jsonl"))
-            .context("removing the empty duplicates.jsonl")?;
-    }
     if done.outcome == Outcome::Finished {
         done.report.seconds = started.elapsed().as_secs_f64();
         dir.write_file("run.json", &serde_json::to_vec_pretty(&done.report)?)?;

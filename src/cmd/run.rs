@@ -26,8 +26,9 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let done = into_dir(
         &args.output,
         text_files,
+        true,
         started,
-        |sink, work, duplicates| pipeline.run(reader, sink, work, Some(duplicates)),
+        |sink, work, duplicates| pipeline.run(reader, sink, work, duplicates),
     )?;
     Ok(finish(&done, started, args.run.quiet, &args.output.out))
 }

@@ -7,9 +7,9 @@
 //! itself, which `run` uses for every record it staged (no parse, no second serialisation).
 //! `tests` hold the two to the same output.
 
-use super::{Record, RemovalRecord};
+use super::{ParagraphRecord, Record, RemovalRecord};
 use crate::dedup::{Annotation, ClusterKind, DedupReport, ParagraphKey};
-use crate::document::Span;
+use crate::document::join_paragraphs;
 
 /// What to do with the copies dedup finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -66,28 +66,24 @@ fn drop_copies(record: &mut Record, annotations: &[Option<Annotation>]) {
     let paragraphs = std::mem::take(&mut record.paragraphs);
     // Dropped copies carry their text when the record's other removals do.
     let with_text = record.removed.first().is_none_or(|r| r.text.is_some());
-    let mut text = String::with_capacity(record.text.len());
-    let mut at = 0;
-    for ((mut p, words), a) in paragraphs.into_iter().zip(texts).zip(annotations) {
-        if let Some(a) = a.filter(|a| dropped(DedupMode::Drop, a)) {
-            record.removed.push(RemovalRecord {
+    let mut kept = Vec::with_capacity(texts.len());
+    for ((p, words), a) in paragraphs.into_iter().zip(texts).zip(annotations) {
+        match a.filter(|a| dropped(DedupMode::Drop, a)) {
+            Some(a) => record.removed.push(RemovalRecord {
                 line: p.line,
                 original: p.original,
                 text: with_text.then_some(words),
                 rule: format!("dedup:{}", a.cluster),
-            });
-            continue;
+            }),
+            None => kept.push((p, words)),
         }
-        if !text.is_empty() {
-            text.push_str("\n\n");
-            at += 2;
-        }
-        let len = words.chars().count();
-        p.span = Span::new(at, at + len);
-        at += len;
-        text.push_str(&words);
-        record.paragraphs.push(p);
     }
+    let (text, spans) = join_paragraphs(kept.iter().map(|(_, words)| words.as_str()));
+    record.paragraphs = kept
+        .into_iter()
+        .zip(spans)
+        .map(|((p, _), span)| ParagraphRecord { span, ..p })
+        .collect();
     record.text = text;
     record.removed.sort_by_key(|r| (r.line, r.original.start));
 }
@@ -178,6 +174,7 @@ fn object_end(line: &[u8], mut at: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::dedup::{DedupConfig, Detector, DocumentInfo};
+    use crate::document::Span;
 
     /// A record whose paragraphs hold what could trip a byte scanner: quotes, backslashes,
     /// braces, brackets, the key itself inside text, non-ASCII, with and without `class`.

@@ -1,7 +1,9 @@
 //! The JSONL record of a cleaned document: what the next tool in a pipeline reads. Field order
 //! puts what most consumers want first.
 
-use crate::document::{CleanDoc, Metadata, Removal, SiteSource, Span, SpanSlicer};
+use crate::document::{
+    join_paragraphs, slice_spans, CleanDoc, Metadata, Removal, SiteSource, Span, SpanSlicer,
+};
 use serde::{Deserialize, Serialize};
 
 /// A paragraph in a record: where it stands in the record's `text` and in the original text,
@@ -99,10 +101,7 @@ impl Record {
     /// The paragraphs' texts, sliced from `text` by their spans; an empty string for a span
     /// outside it (a record another program wrote wrongly).
     pub fn paragraph_texts(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        let mut slicer = SpanSlicer::new(&self.text);
-        self.paragraphs
-            .iter()
-            .map(move |p| slicer.slice(p.span).unwrap_or_default())
+        slice_spans(&self.text, self.paragraphs.iter().map(|p| p.span))
     }
 
     /// Checks that every paragraph span lies in `text`, in order: for records read back in.
@@ -124,28 +123,19 @@ impl Record {
     /// The record of a cleaned document read from `source`; with `removed_text`, each
     /// removal carries its text.
     pub fn new(doc: CleanDoc, source: String, removed_text: bool) -> Record {
-        let text = doc.text();
-        let mut at = 0;
+        let (text, spans) = join_paragraphs(doc.paragraphs.iter().map(|p| p.text.as_str()));
         let paragraphs = doc
             .paragraphs
             .into_iter()
-            .map(|p| {
-                let len = if p.text.is_ascii() {
-                    p.text.len()
-                } else {
-                    p.text.chars().count()
-                };
-                let span = Span::new(at, at + len);
-                at += len + 2;
-                ParagraphRecord {
-                    line: p.line,
-                    span,
-                    original: p.original,
-                    class: p.class,
-                    cluster: None,
-                    kind: None,
-                    similarity: None,
-                }
+            .zip(spans)
+            .map(|(p, span)| ParagraphRecord {
+                line: p.line,
+                span,
+                original: p.original,
+                class: p.class,
+                cluster: None,
+                kind: None,
+                similarity: None,
             })
             .collect();
         Record {

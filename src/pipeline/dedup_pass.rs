@@ -43,10 +43,8 @@ struct SpanView {
 
 impl TextView<'_> {
     fn paragraph_texts(&self) -> Vec<String> {
-        let mut slicer = crate::document::SpanSlicer::new(&self.text);
-        self.paragraphs
-            .iter()
-            .map(|p| slicer.slice(p.span).unwrap_or_default().to_string())
+        crate::document::slice_spans(&self.text, self.paragraphs.iter().map(|p| p.span))
+            .map(str::to_string)
             .collect()
     }
 }
@@ -118,10 +116,7 @@ impl ParagraphTexts for StagedTexts {
 
 /// Opens a records file through the input reader, with its line limit.
 pub fn open_records(path: &Path) -> Result<Lines, PipelineError> {
-    let file = File::open(path).map_err(|source| PipelineError::Staging {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = File::open(path).map_err(super::staging(path))?;
     Ok(Lines::new(
         path.to_path_buf(),
         Box::new(BufReader::with_capacity(1 << 20, file)),

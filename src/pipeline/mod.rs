@@ -66,6 +66,12 @@ pub enum PipelineError {
     Config(#[from] crate::dedup::DedupError),
 }
 
+/// The error of a failed read or write of the work file `path`.
+fn staging(path: &Path) -> impl FnOnce(io::Error) -> PipelineError {
+    let path = path.to_path_buf();
+    move |source| PipelineError::Staging { path, source }
+}
+
 /// How a batch ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -217,17 +223,11 @@ impl<'a> Pipeline<'a> {
         let ctx = self.context();
         let staged = work.join(STAGED);
         let spill_path = work.join(SPILL);
-        let staging = |source| PipelineError::Staging {
-            path: staged.clone(),
-            source,
-        };
-        let mut out =
-            BufWriter::with_capacity(1 << 20, std::fs::File::create(&staged).map_err(staging)?);
-        let mut spill =
-            SpillWriter::create(&spill_path).map_err(|source| PipelineError::Staging {
-                path: spill_path.clone(),
-                source,
-            })?;
+        let mut out = BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&staged).map_err(staging(&staged))?,
+        );
+        let mut spill = SpillWriter::create(&spill_path).map_err(staging(&spill_path))?;
         let mut detector = Detector::new(config.clone());
         let mut offsets = Vec::new();
         let mut offset = 0u64;
@@ -247,15 +247,10 @@ impl<'a> Pipeline<'a> {
                 let (line, sketches, block) = c.prepared;
                 out.write_all(&line)
                     .and_then(|()| out.write_all(b"\n"))
-                    .map_err(staging)?;
+                    .map_err(staging(&staged))?;
                 offsets.push(offset);
                 offset += line.len() as u64 + 1;
-                spill
-                    .append(&block)
-                    .map_err(|source| PipelineError::Staging {
-                        path: spill_path.clone(),
-                        source,
-                    })?;
+                spill.append(&block).map_err(staging(&spill_path))?;
                 detector.add_document(document_info(&c.record), sketches);
                 sink.cleaned(&c.document, &c.record, &line, false)?;
                 Ok(())
@@ -264,7 +259,7 @@ impl<'a> Pipeline<'a> {
         ctx.event(Event::Finished {
             stage: Stage::Clean,
         });
-        out.flush().map_err(staging)?;
+        out.flush().map_err(staging(&staged))?;
         drop(out);
         if outcome == Outcome::Interrupted {
             return Ok((outcome, None));
@@ -273,12 +268,7 @@ impl<'a> Pipeline<'a> {
         let texts = StagedTexts {
             records: staged.clone(),
             offsets,
-            spill: spill
-                .finish(&spill_path)
-                .map_err(|source| PipelineError::Staging {
-                    path: spill_path.clone(),
-                    source,
-                })?,
+            spill: spill.finish(&spill_path).map_err(staging(&spill_path))?,
         };
         let staged_records = Records {
             path: &staged,
@@ -289,10 +279,7 @@ impl<'a> Pipeline<'a> {
         self.dedup_and_write(detector, staged_records, mode, sink, duplicates)
             .and_then(|done| {
                 for path in [&staged, &spill_path] {
-                    std::fs::remove_file(path).map_err(|source| PipelineError::Staging {
-                        path: path.clone(),
-                        source,
-                    })?;
+                    std::fs::remove_file(path).map_err(staging(path))?;
                 }
                 Ok(done)
             })
@@ -315,10 +302,6 @@ impl<'a> Pipeline<'a> {
         let ctx = self.context();
         let mut report = RunReport::new(self.cleaner.rules());
         let spill_path = work.join(SPILL);
-        let staging = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| PipelineError::Staging { path, source }
-        };
         let total = std::fs::metadata(records).map(|m| m.len()).unwrap_or(0);
         ctx.event(Event::Started {
             stage: Stage::Sketch,
@@ -328,7 +311,6 @@ impl<'a> Pipeline<'a> {
         let mut spill = SpillWriter::create(&spill_path).map_err(staging(&spill_path))?;
         let (mut offsets, mut lines) = (Vec::new(), Vec::new());
         let mut input = dedup_pass::open_records(records)?;
-        let mut read = 0;
         loop {
             let (chunk, errors) = dedup_pass::next_chunk(&mut input);
             for e in &errors {
@@ -372,8 +354,7 @@ impl<'a> Pipeline<'a> {
                     }
                 }
             }
-            read += bytes;
-            report.bytes_read = read;
+            report.bytes_read += bytes;
             ctx.event(Event::Advanced {
                 stage: Stage::Sketch,
                 bytes,
@@ -433,12 +414,8 @@ impl<'a> Pipeline<'a> {
             return Ok((outcome, None));
         }
         if let Some(out) = duplicates {
-            crate::output::duplicates::write_duplicates(out, &dedup, records.texts).map_err(
-                |source| PipelineError::Staging {
-                    path: "duplicates report".into(),
-                    source,
-                },
-            )?;
+            crate::output::duplicates::write_duplicates(out, &dedup, records.texts)
+                .map_err(staging(Path::new("duplicates report")))?;
         }
         ctx.message(dedup.summary().trim_end());
         Ok((Outcome::Finished, Some(dedup)))
