@@ -102,9 +102,10 @@ impl Lines {
         }
     }
 
-    /// The next non-blank line as bytes, or the error that stopped it (a read error; a line
-    /// over the limit, which is skipped); `None` at the end of the stream.
-    pub fn next_raw(&mut self) -> Option<Result<RawLine, InputError>> {
+    /// Reads the next non-blank line into `buf`; returns its byte offset, or the error that
+    /// stopped it (a read error, which ends the stream; a line over the limit, which is
+    /// skipped); `None` at the end of the stream.
+    fn next_line(&mut self) -> Option<Result<u64, InputError>> {
         loop {
             if self.done {
                 return None;
@@ -122,13 +123,7 @@ impl Lines {
                     return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
                 }
                 Ok(_) if self.buf.iter().all(u8::is_ascii_whitespace) => continue,
-                Ok(_) => {
-                    return Some(Ok(RawLine {
-                        number: self.line,
-                        offset,
-                        bytes: std::mem::take(&mut self.buf),
-                    }))
-                }
+                Ok(_) => return Some(Ok(offset)),
                 Err(e) => {
                     self.done = true;
                     let kind = InputErrorKind::Io(e.to_string());
@@ -138,35 +133,22 @@ impl Lines {
         }
     }
 
+    /// The next non-blank line as bytes, or the error that stopped it; `None` at the end of
+    /// the stream.
+    pub fn next_raw(&mut self) -> Option<Result<RawLine, InputError>> {
+        Some(self.next_line()?.map(|offset| RawLine {
+            number: self.line,
+            offset,
+            bytes: std::mem::take(&mut self.buf),
+        }))
+    }
+
     /// The next document or error; `None` at the end of the stream. Blank lines are skipped.
     pub fn next_document(&mut self, fields: &Fields) -> Option<Result<Document, InputError>> {
-        loop {
-            if self.done {
-                return None;
-            }
-            self.buf.clear();
-            self.line += 1;
-            let length = match self.read_line() {
-                Ok(0) => {
-                    self.done = true;
-                    return None;
-                }
-                Ok(n) => n,
-                Err(e) => {
-                    self.done = true;
-                    let kind = InputErrorKind::Io(e.to_string());
-                    return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
-                }
-            };
-            if length > self.limit {
-                let kind = super::too_large("the line", length, self.limit);
-                return Some(Err(InputError::at(&self.path, Some(self.line), kind)));
-            }
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            return Some(record(&self.path, self.line, &self.buf, fields));
-        }
+        Some(
+            self.next_line()?
+                .and_then(|_| record(&self.path, self.line, &self.buf, fields)),
+        )
     }
 }
 
