@@ -6,6 +6,7 @@
 
 mod accounting;
 mod fuzz;
+mod hostile;
 mod inputs;
 mod interrupt;
 mod properties;

@@ -219,21 +219,17 @@ fn interrupted_at_the_end(done: &mut Done, cancel: &Cancel) {
     }
 }
 
-/// Whether a finished batch's output is written: not when no document was found, and not
-/// over a previous output when every document failed (its `run.json` still lists why), unless
-/// asked.
+/// Whether a finished batch's output is written: not when no document was written (no input
+/// found, or every one failed), unless asked; a previous output is then left as it was.
 fn keeps(out: &OutputArgs, done: &Done) -> bool {
     let report = &done.report;
     if report.documents_written > 0 || out.allow_empty {
         return true;
     }
-    let (why, keep) = match report.documents_read {
-        0 => ("no input documents were found".to_string(), false),
-        n => (format!("all {n} inputs failed"), !out.out.exists()),
+    let why = match report.documents_read {
+        0 => "no input documents were found".to_string(),
+        n => format!("all {n} inputs failed"),
     };
-    if keep {
-        return true;
-    }
     let left = match out.out.exists() {
         true => "left as it was",
         false => "not created",
