@@ -269,6 +269,10 @@ fn sigterm_during_an_endless_stdin_line_stops_promptly() {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(waited < Duration::from_secs(1), "took {waited:?}");
     assert!(
+        !stderr.contains("still running"),
+        "not the watchdog: {stderr}"
+    );
+    assert!(
         !d.path().join("out").exists(),
         "no output from an interrupted run"
     );

@@ -141,6 +141,10 @@ fn interrupt_keeps_previous_output(sig: i32) {
         stderr.contains("newsclean: interrupted after ") && stderr.contains("out left as it was"),
         "says what was finished: {stderr}"
     );
+    assert!(
+        !stderr.contains("still running"),
+        "stopped by itself, not the watchdog: {stderr}"
+    );
     assert_eq!(
         snapshot(&d.path().join("out")),
         before,
@@ -259,6 +263,10 @@ fn run_interrupted_during_dedup_stops_promptly() {
     assert_eq!(status.code(), Some(130), "exit code; stderr:\n{seen}");
     assert!(waited < Duration::from_secs(5), "took {waited:?}");
     assert!(seen.contains("out left as it was"), "{seen}");
+    assert!(
+        !seen.contains("still running"),
+        "stopped by itself, not the watchdog: {seen}"
+    );
     assert_eq!(snapshot(&d.path().join("out")), before);
     assert_eq!(staging_dirs(&d), Vec::<String>::new());
 }
