@@ -220,16 +220,7 @@ pub struct OutputArgs {
     pub format: Format,
 }
 
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// documents.jsonl: one record per line.
-    Jsonl,
-    /// documents/ and attributes/newsclean/, gzipped JSONL in Dolma's layout.
-    Dolma,
-    /// documents.parquet.
-    Parquet,
-}
+pub use crate::pipeline::target::Format;
 
 impl OutputArgs {
     /// Whether to write `text/<id>.txt`: as asked, else when every input is a text file

@@ -1,6 +1,6 @@
 //! `newsclean clean`: clean documents and write records (and text files) with `run.json`.
 
-use super::{cleaner, finish, init_threads, reader, write_batch, Output};
+use super::{cleaner, finish, init_threads, reader, target, write_batch};
 use crate::cli::CleanArgs;
 use crate::exit_codes::Exit;
 use crate::pipeline::Pipeline;
@@ -10,7 +10,6 @@ use std::time::Instant;
 pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     init_threads(&args.run)?;
-    crate::output::check_not_input(&args.output.out, &args.input.inputs)?;
     let terminal = Terminal::new(args.run.quiet);
     let cancel = cancel_on_signals();
     let pipeline = Pipeline::new(cleaner(&args.rules)?)
@@ -19,16 +18,17 @@ pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
         .cancel(cancel.clone())
         .progress(&terminal);
     let reader = reader(&args.input);
-    let output = Output {
-        text_files: args.output.text_files(reader.text_only())
-            && args.output.out.as_os_str() != "-",
-        ..Output::default()
-    };
-    let done = write_batch(
+    let target = target(
         &args.output,
+        args.output.text_files(reader.text_only()),
+        false,
+        None,
+    );
+    let done = write_batch(
+        &target,
         &args.input.inputs,
-        output,
         &cancel,
+        &terminal,
         started,
         Box::new(|sink, work, _| pipeline.run(reader, sink, work, None)),
     )?;

@@ -1,6 +1,6 @@
 //! `newsclean dedup RECORDS.jsonl --out DIR`: near-duplicates across records `clean` wrote.
 
-use super::{dedup_config, finish, init_threads, write_batch, Output};
+use super::{dedup_config, finish, init_threads, target, write_batch};
 use crate::cli::DedupCommandArgs;
 use crate::exit_codes::Exit;
 use crate::pipeline::Pipeline;
@@ -13,7 +13,6 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     init_threads(&args.run)?;
     let input = &args.input;
-    crate::output::check_not_input(&args.output.out, std::slice::from_ref(input))?;
     let mut peek = [0u8; 2];
     if std::fs::File::open(input)
         .and_then(|mut f| f.read(&mut peek))
@@ -34,17 +33,18 @@ pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
         .removed_text(super::removed_text(&args.output))
         .cancel(cancel.clone())
         .progress(&terminal);
-    let output = Output {
-        // The input is records (JSONL): text files only when asked for.
-        text_files: args.output.text_files(false) && args.output.out.as_os_str() != "-",
-        duplicates: true,
-        duplicates_file: args.dedup.duplicates.clone(),
-    };
-    let done = write_batch(
+    // The input is records (JSONL): text files only when asked for.
+    let target = target(
         &args.output,
+        args.output.text_files(false),
+        true,
+        args.dedup.duplicates.clone(),
+    );
+    let done = write_batch(
+        &target,
         std::slice::from_ref(input),
-        output,
         &cancel,
+        &terminal,
         started,
         Box::new(|sink, work, duplicates| pipeline.dedup_records(input, sink, work, duplicates)),
     )?;

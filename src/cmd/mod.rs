@@ -1,6 +1,6 @@
 //! One module per subcommand, each `run(args) -> anyhow::Result<Exit>`, mapping flags onto the
 //! library's [`Pipeline`](crate::pipeline::Pipeline), plus what they share: loading rules,
-//! threads, and writing a batch into an output directory.
+//! threads, and the output flags as a [`Target`](crate::pipeline::target::Target).
 
 pub mod clean;
 pub mod dedup;
@@ -12,13 +12,13 @@ use crate::cli::{DedupArgs, Format, InputArgs, OutputArgs, RuleArgs, RunArgs};
 use crate::dedup::DedupConfig;
 use crate::exit_codes::Exit;
 use crate::input::{Fields, Reader, Selection};
-use crate::output::{AtomicFile, JsonlSink, OutputDir, Sink};
-use crate::pipeline::{Cancel, Done, Outcome, PipelineError};
+use crate::output::OutputError;
+use crate::pipeline::target::{Batch, Target};
+use crate::pipeline::{Cancel, Done, Outcome, PipelineError, Progress};
 use crate::terminal::message;
 use crate::{Cleaner, Rules};
 use anyhow::{anyhow, Context};
-use std::io::{self, Write};
-use std::path::Path;
+use std::io;
 use std::time::Instant;
 
 /// Loads `--rules DIR` or the built-in rules; any error in them stops the command.
@@ -107,147 +107,43 @@ pub fn removed_text(out: &OutputArgs) -> bool {
     out.removed_text || out.format == Format::Parquet
 }
 
-/// What a batch writes into: the sink, its work directory and, after dedup, the writer of
-/// the duplicates report.
-pub type Batch<'a> =
-    dyn FnOnce(&mut dyn Sink, &Path, Option<&mut dyn Write>) -> Result<Done, PipelineError> + 'a;
-
-/// Runs `batch` into `--out`: an output directory in the chosen format, or stdout for `-`.
-/// `inputs` are refused as outputs before anything is read. A batch that was interrupted
-/// (the token may be cancelled until the very end), or wrote no document without
-/// `--allow-empty`, leaves a previous output as it was.
-pub fn write_batch(
+/// The destination `--out` and the output flags name, for a batch that writes text files
+/// (when asked and not to stdout) and the duplicates report as given.
+pub fn target(
     out: &OutputArgs,
+    text_files: bool,
+    duplicates: bool,
+    duplicates_file: Option<std::path::PathBuf>,
+) -> Target {
+    Target {
+        out: out.out.clone(),
+        format: out.format,
+        force: out.force,
+        allow_empty: out.allow_empty,
+        text_files: text_files && out.out.as_os_str() != "-",
+        duplicates,
+        duplicates_file,
+    }
+}
+
+/// Runs `batch` into `target`, naming the output in errors that are not about the flags.
+pub fn write_batch(
+    target: &Target,
     inputs: &[std::path::PathBuf],
-    output: Output,
     cancel: &Cancel,
+    progress: &dyn Progress,
     started: Instant,
     batch: Box<Batch<'_>>,
 ) -> anyhow::Result<Done> {
-    crate::output::check_not_input(&out.out, inputs)?;
-    if out.out.as_os_str() == "-" {
-        return to_stdout(out, output, cancel, batch);
-    }
-    if output.duplicates_file.is_some() {
-        anyhow::bail!(
-            "--duplicates FILE is for --out -: with an output directory the report is {}",
-            out.out.join("duplicates.jsonl").display()
-        );
-    }
-    let dir = OutputDir::create(&out.out, out.force)?;
-    let mut sink = sink(out.format, dir.staging(), output.text_files)?;
-    let mut duplicates = match output.duplicates {
-        true => Some(dir.create_file("duplicates.jsonl")?),
-        false => None,
-    };
-    let mut done = batch(
-        sink.as_mut(),
-        dir.staging(),
-        duplicates.as_mut().map(|d| d as &mut dyn Write),
-    )
-    .with_context(|| format!("writing {}", out.out.display()))?;
-    drop(duplicates);
-    interrupted_at_the_end(&mut done, cancel);
-    if done.outcome == Outcome::Finished && keeps(out, &done) {
-        done.report.seconds = started.elapsed().as_secs_f64();
-        done.report.peak_memory_kib = crate::report::peak_memory_kib();
-        dir.write_file("run.json", &serde_json::to_vec_pretty(&done.report)?)?;
-        if cancel.is_cancelled() {
-            done.outcome = Outcome::Interrupted;
-            return Ok(done);
-        }
-        dir.commit()
-            .with_context(|| format!("writing {}", out.out.display()))?;
-    }
-    Ok(done)
-}
-
-/// What a batch writes besides its records.
-#[derive(Clone, Debug, Default)]
-pub struct Output {
-    /// `text/<id>.txt` files.
-    pub text_files: bool,
-    /// The duplicates report (after dedup).
-    pub duplicates: bool,
-    /// Where the report goes with `--out -` (`--duplicates FILE`).
-    pub duplicates_file: Option<std::path::PathBuf>,
-}
-
-/// Records to stdout; work files in a private temporary directory; the duplicates report,
-/// when asked for, to its file, which appears whole or not at all.
-fn to_stdout(
-    out: &OutputArgs,
-    output: Output,
-    cancel: &Cancel,
-    batch: Box<Batch<'_>>,
-) -> anyhow::Result<Done> {
-    if out.format != Format::Jsonl {
-        anyhow::bail!("--out - writes JSONL only: give --format jsonl, or an output directory");
-    }
-    let work = OutputDir::create(
-        &std::env::temp_dir().join(format!("newsclean-work-{}", std::process::id())),
-        true,
-    )?;
-    let mut report = match (&output.duplicates_file, output.duplicates) {
-        (Some(file), true) => Some(AtomicFile::create(file)?),
-        (Some(_), false) => anyhow::bail!("--duplicates: this command finds no duplicates"),
-        (None, true) => {
-            message("note: the duplicates report is not written: give --duplicates FILE");
-            None
-        }
-        (None, false) => None,
-    };
-    let mut done = batch(
-        &mut JsonlSink::stdout(),
-        work.staging(),
-        report.as_mut().map(|f| f.writer() as &mut dyn Write),
-    )?;
-    interrupted_at_the_end(&mut done, cancel);
-    if let Some(file) = report {
-        if done.outcome == Outcome::Finished {
-            file.commit()?;
-        }
-    }
-    Ok(done)
-}
-
-/// A signal that came while the last output was written still stops the run.
-fn interrupted_at_the_end(done: &mut Done, cancel: &Cancel) {
-    if cancel.is_cancelled() {
-        done.outcome = Outcome::Interrupted;
-        done.report.interrupted = true;
-    }
-}
-
-/// Whether a finished batch's output is written: not when no document was written (no input
-/// found, or every one failed), unless asked; a previous output is then left as it was.
-fn keeps(out: &OutputArgs, done: &Done) -> bool {
-    let report = &done.report;
-    if report.documents_written > 0 || out.allow_empty {
-        return true;
-    }
-    let why = match report.documents_read {
-        0 => "no input documents were found".to_string(),
-        n => format!("all {n} inputs failed"),
-    };
-    let left = match out.out.exists() {
-        true => "left as it was",
-        false => "not created",
-    };
-    message(format!(
-        "warning: {why}: nothing written, {} {left} (--allow-empty writes an empty output)",
-        out.out.display()
-    ));
-    false
-}
-
-/// The sink of `format` writing into `dir`.
-pub fn sink(format: Format, dir: &Path, text_files: bool) -> anyhow::Result<Box<dyn Sink>> {
-    Ok(match format {
-        Format::Jsonl => Box::new(JsonlSink::create(dir, text_files)?),
-        Format::Dolma => Box::new(crate::output::dolma::DolmaSink::create(dir)?),
-        Format::Parquet => Box::new(crate::output::parquet::ParquetSink::create(dir)?),
-    })
+    target
+        .write(inputs, cancel, progress, started, batch)
+        .map_err(|e| match e {
+            PipelineError::Target(_)
+            | PipelineError::Output(OutputError::Exists(_) | OutputError::OverlapsInput { .. }) => {
+                anyhow::Error::new(e)
+            }
+            e => anyhow::Error::new(e).context(format!("writing {}", target.out.display())),
+        })
 }
 
 /// Prints the summary and picks the exit code.

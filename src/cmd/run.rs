@@ -1,7 +1,7 @@
 //! `newsclean run`: clean, then find near-duplicate paragraphs across the whole batch, writing
 //! the annotated records, `duplicates.jsonl` and `run.json`.
 
-use super::{cleaner, dedup_config, finish, init_threads, reader, write_batch, Output};
+use super::{cleaner, dedup_config, finish, init_threads, reader, target, write_batch};
 use crate::cli::RunCommandArgs;
 use crate::exit_codes::Exit;
 use crate::pipeline::Pipeline;
@@ -11,7 +11,6 @@ use std::time::Instant;
 pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     init_threads(&args.run)?;
-    crate::output::check_not_input(&args.output.out, &args.input.inputs)?;
     let terminal = Terminal::new(args.run.quiet);
     let cancel = cancel_on_signals();
     let pipeline = Pipeline::new(cleaner(&args.rules)?)
@@ -21,17 +20,17 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         .cancel(cancel.clone())
         .progress(&terminal);
     let reader = reader(&args.input);
-    let output = Output {
-        text_files: args.output.text_files(reader.text_only())
-            && args.output.out.as_os_str() != "-",
-        duplicates: true,
-        duplicates_file: args.dedup.duplicates.clone(),
-    };
-    let done = write_batch(
+    let target = target(
         &args.output,
+        args.output.text_files(reader.text_only()),
+        true,
+        args.dedup.duplicates.clone(),
+    );
+    let done = write_batch(
+        &target,
         &args.input.inputs,
-        output,
         &cancel,
+        &terminal,
         started,
         Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
     )?;

@@ -24,6 +24,7 @@
 pub mod clean_pass;
 pub mod dedup_pass;
 pub mod events;
+pub mod target;
 
 pub use events::{Cancel, Event, Progress, Silent, Stage};
 
@@ -65,6 +66,9 @@ pub enum PipelineError {
     /// The dedup settings are invalid.
     #[error("dedup settings: {0}")]
     Config(#[from] crate::dedup::DedupError),
+    /// The output cannot be written as asked (e.g. Parquet to stdout).
+    #[error("{0}")]
+    Target(String),
 }
 
 /// The error of a failed read or write of the work file `path`.
