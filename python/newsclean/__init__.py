@@ -127,8 +127,9 @@ def _arguments(batch: List[Item], first: int) -> Tuple[list, list]:
 
 
 def _records(result, extras) -> Iterator[Dict[str, Any]]:
-    for line, extra in zip(result(), extras):
-        record = json.loads(line)
+    for (rest, text), extra in zip(result(), extras):
+        record = json.loads(rest)
+        record["text"] = text
         if extra:
             record["metadata"] = extra
         yield record
