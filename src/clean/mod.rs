@@ -115,11 +115,16 @@ impl Cleaner {
     pub fn clean_traced(&self, doc: &Document, trace: &mut dyn FnMut(&Rule, bool)) -> CleanDoc {
         // The lines are normalised once: rules match them, fingerprints their join.
         let lines = segment::split_lines(&doc.text);
-        let (matched, files) = self.plan_normalized(doc, &segment::join_lines(&lines));
+        let normalized = if segment::is_normalized(&doc.text) {
+            std::borrow::Cow::Borrowed(doc.text.as_str())
+        } else {
+            std::borrow::Cow::Owned(segment::join_lines(&lines))
+        };
+        let (matched, files) = self.plan_normalized(doc, &normalized);
+        drop(normalized);
         let mut work = Work::new(lines);
         work.metadata = doc.metadata.clone();
-        let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
-        work.apply_all(&rules, trace);
+        work.apply_files(&files, trace);
         let site_file = self.site_rules && matched.file.is_some();
         let mut judged =
             (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));

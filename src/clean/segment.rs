@@ -88,13 +88,17 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 /// this, so a CRLF or lone-CR file, or one with NBSP-padded lines, is recognised like its LF
 /// twin. Borrowed when the text is already in that form.
 pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
-    let plain =
-        !text.contains(['\r', '\u{a0}', '\u{feff}']) && text.split('\n').all(|l| l.trim() == l);
-    if plain {
+    if is_normalized(text) {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(join_lines(&split_lines(text)))
     }
+}
+
+/// Whether `text` is its own [`normalized_text`]: no `\r`, NBSP or byte-order mark, no line
+/// with white space at an end.
+pub fn is_normalized(text: &str) -> bool {
+    !text.contains(['\r', '\u{a0}', '\u{feff}']) && text.split('\n').all(|l| l.trim() == l)
 }
 
 /// The texts of `lines` joined by `\n`: [`normalized_text`] of the text they were split from.
