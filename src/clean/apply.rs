@@ -483,14 +483,15 @@ impl Work {
                 };
                 // A union or the DFA answers "does it match" far faster than `regex`'s capture
                 // engine; a captor answers both at once.
-                let ask_first = slot.first().union.is_some() || captor.is_none();
+                let ask_first =
+                    !candidates.is_empty() && (slot.first().union.is_some() || !captor.applies());
                 for &i in candidates {
                     if ask_first && !self.is_match(slot.first(), pattern, i) {
                         continue;
                     }
                     let text = self.lines[i].text.as_str();
-                    let groups = match captor {
-                        Some(captor) => captor.captures(text),
+                    let groups = match captor.captures(text) {
+                        Some(groups) => groups,
                         None => pattern.captures(text).map(|caps| {
                             pattern
                                 .capture_names()

@@ -88,17 +88,26 @@ pub fn split_lines(text: &str) -> Vec<Line> {
 /// this, so a CRLF or lone-CR file, or one with NBSP-padded lines, is recognised like its LF
 /// twin. Borrowed when the text is already in that form.
 pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if is_normalized(text) {
+    let plain =
+        !text.contains(['\r', '\u{a0}', '\u{feff}']) && text.split('\n').all(|l| l.trim() == l);
+    if plain {
         std::borrow::Cow::Borrowed(text)
     } else {
         std::borrow::Cow::Owned(join_lines(&split_lines(text)))
     }
 }
 
-/// Whether `text` is its own [`normalized_text`]: no `\r`, NBSP or byte-order mark, no line
-/// with white space at an end.
-pub fn is_normalized(text: &str) -> bool {
-    !text.contains(['\r', '\u{a0}', '\u{feff}']) && text.split('\n').all(|l| l.trim() == l)
+/// [`normalized_text`] of the text `lines` were split from ([`split_lines`]), borrowed when
+/// that is the text itself. Told by lengths alone: normalising only shortens a line (trimmed
+/// ends, NBSP's two bytes to a space's one), so when no `\r` ends a line and the lines add up
+/// to the whole text, every line is as read.
+pub fn normalized_from<'t>(text: &'t str, lines: &[Line]) -> std::borrow::Cow<'t, str> {
+    let joined = lines.iter().map(|l| l.text.len()).sum::<usize>() + lines.len().saturating_sub(1);
+    if joined == text.len() && memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(join_lines(lines))
+    }
 }
 
 /// The texts of `lines` joined by `\n`: [`normalized_text`] of the text they were split from.
@@ -171,10 +180,23 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(normalized_text("a\r\nb\rc \u{a0}\n"), "a\nb\nc\n");
-        for text in ["a\r\nb\rc \u{a0}\n", "", "\n", " x \n\ny", "\u{feff}T\r"] {
+        for text in [
+            "a\r\nb\rc \u{a0}\n",
+            "",
+            "\n",
+            " x \n\ny",
+            "\u{feff}T\r",
+            "a\nb",
+            "a\n\nb\n",
+            "\u{a0}",
+        ] {
+            let lines = split_lines(text);
+            assert_eq!(join_lines(&lines), normalized_text(text), "{text:?}");
+            let from = normalized_from(text, &lines);
+            assert_eq!(from, normalized_text(text), "{text:?}");
             assert_eq!(
-                join_lines(&split_lines(text)),
-                normalized_text(text),
+                matches!(from, std::borrow::Cow::Borrowed(_)),
+                matches!(normalized_text(text), std::borrow::Cow::Borrowed(_)),
                 "{text:?}"
             );
         }

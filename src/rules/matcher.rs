@@ -17,7 +17,8 @@ use regex_automata::dfa::onepass;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A file needs at least this many line patterns for a [`Union`] to pay: with a handful, most
 /// of them anchored (`^Posted on`), one `regex` call each fails within a few bytes, and a
@@ -27,17 +28,26 @@ pub const UNION_MIN_PATTERNS: usize = 8;
 /// Line patterns a [`Union`] holds at most (one bit each of a `u64`).
 pub const UNION_MAX_PATTERNS: usize = 64;
 
-/// What makes a lazy DFA cache: the DFA it belongs to.
-type MakeCache =
-    Box<dyn Fn() -> Cache + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>;
+/// How much a [`Union`]'s cache may grow to per thread. The generic file's union settles at
+/// about 2.4 MB of states on news text; with the default 2 MB it cleared its cache over and
+/// over and determinised the same states again (more instructions than `regex` one pattern at
+/// a time). Memory is taken as states are made, not up front.
+const UNION_CACHE_CAPACITY: usize = 16 << 20;
+
+/// A search's scratch: the lazy DFA's cache and the set of patterns found.
+type Scratch = (Cache, PatternSet);
+
+/// What makes a [`Scratch`]: the DFA it belongs to.
+type MakeScratch =
+    Box<dyn Fn() -> Scratch + Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe>;
 
 /// Several line patterns in one lazy DFA (`MatchKind::All`): one pass over a line tells which of
 /// them match anywhere in it, as `Regex::is_match` on each would.
 pub struct Union {
     dfa: Arc<DFA>,
-    /// Search caches, one per thread that searches. Like `regex::Regex`, a clone gets a pool of
+    /// Search scratch, one per thread that searches. Like `regex::Regex`, a clone gets a pool of
     /// its own, so a thread working on its own clone of the rules takes the pool's fast path.
-    caches: Pool<Cache, MakeCache>,
+    scratch: Pool<Scratch, MakeScratch>,
 }
 
 impl Union {
@@ -48,7 +58,11 @@ impl Union {
             return None;
         }
         let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::All))
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(UNION_CACHE_CAPACITY),
+            )
             .build_many(patterns)
             .ok()?;
         Some(Union::with(Arc::new(dfa)))
@@ -58,7 +72,12 @@ impl Union {
         let for_pool = Arc::clone(&dfa);
         Union {
             dfa,
-            caches: Pool::new(Box::new(move || for_pool.create_cache())),
+            scratch: Pool::new(Box::new(move || {
+                (
+                    for_pool.create_cache(),
+                    PatternSet::new(for_pool.pattern_len()),
+                )
+            })),
         }
     }
 
@@ -75,10 +94,11 @@ impl Union {
     /// Bit `k` set for each pattern `k` that matches somewhere in `line`; `None` if the search
     /// gave up (it cannot with this configuration; callers then ask `regex` pattern by pattern).
     pub fn matches(&self, line: &str) -> Option<u64> {
-        let mut set = PatternSet::new(self.dfa.pattern_len());
-        let mut cache = self.caches.get();
+        let mut scratch = self.scratch.get();
+        let (cache, set) = &mut *scratch;
+        set.clear();
         self.dfa
-            .try_which_overlapping_matches(&mut cache, &Input::new(line), &mut set)
+            .try_which_overlapping_matches(cache, &Input::new(line), set)
             .ok()?;
         Some(set.iter().fold(0, |bits, p| bits | 1 << p.as_usize()))
     }
@@ -99,48 +119,82 @@ impl std::fmt::Debug for Union {
 }
 
 /// A one-pass DFA for a `lift` pattern anchored at the line start: the pattern's captures in
-/// one forward scan. Only built for patterns that are one-pass (each byte leaves one way to go
-/// on), where its groups are the ones `regex` reports.
+/// one forward scan. Only for patterns that are one-pass (each byte leaves one way to go on),
+/// where its groups are the ones `regex` reports. Built on first use (a title lift's takes
+/// about 50 M instructions, its `.{9,300}` compiling to a large NFA), once per distinct
+/// pattern in the process: four site files lift the title with the same pattern.
 #[derive(Clone, Debug)]
 pub struct Captor {
-    dfa: Arc<onepass::DFA>,
+    pattern: Arc<str>,
+    dfa: Arc<OnceLock<Option<onepass::DFA>>>,
 }
+
+/// The captors made so far, by pattern, so that equal patterns share one DFA.
+type Captors = Mutex<HashMap<Arc<str>, Arc<OnceLock<Option<onepass::DFA>>>>>;
 
 /// Transition table size a [`Captor`] may take (the title lifts' `.{9,300}` takes about 1.2 MB;
 /// `regex`'s own one-pass engine stops at 1 MB, which is why it backtracks on them).
 const CAPTOR_SIZE_LIMIT: usize = 4 << 20;
 
 impl Captor {
-    /// The captor of `pattern`, or `None` if it is not anchored at the start or not one-pass.
-    pub fn build(pattern: &str) -> Option<Captor> {
-        let dfa = onepass::DFA::builder()
-            .configure(onepass::Config::new().size_limit(Some(CAPTOR_SIZE_LIMIT)))
-            .build(pattern)
-            .ok()?;
-        dfa.get_nfa()
-            .is_always_start_anchored()
-            .then(|| Captor { dfa: Arc::new(dfa) })
+    /// The captor of `pattern` (a pattern `regex` compiled), built when first asked.
+    pub fn new(pattern: &str) -> Captor {
+        static CAPTORS: OnceLock<Captors> = OnceLock::new();
+        let mut made = CAPTORS
+            .get_or_init(Captors::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (pattern, dfa) = match made.get_key_value(pattern) {
+            Some((p, dfa)) => (Arc::clone(p), Arc::clone(dfa)),
+            None => {
+                let p: Arc<str> = pattern.into();
+                let dfa: Arc<OnceLock<Option<onepass::DFA>>> = Arc::default();
+                made.insert(Arc::clone(&p), Arc::clone(&dfa));
+                (p, dfa)
+            }
+        };
+        Captor { pattern, dfa }
+    }
+
+    /// The one-pass DFA, or `None` if the pattern is not anchored at the start or not one-pass.
+    fn dfa(&self) -> Option<&onepass::DFA> {
+        self.dfa
+            .get_or_init(|| {
+                let dfa = onepass::DFA::builder()
+                    .configure(onepass::Config::new().size_limit(Some(CAPTOR_SIZE_LIMIT)))
+                    .build(&self.pattern)
+                    .ok()?;
+                dfa.get_nfa().is_always_start_anchored().then_some(dfa)
+            })
+            .as_ref()
+    }
+
+    /// Whether the pattern has a one-pass DFA (building it if not done yet).
+    pub fn applies(&self) -> bool {
+        self.dfa().is_some()
     }
 
     /// The text of each named group in the match of the pattern in `line`, in the pattern's
-    /// group order (`None` for a group that did not take part), or `None` if it does not match.
-    pub fn captures<'t>(&self, line: &'t str) -> Option<Vec<(&str, Option<&'t str>)>> {
-        let mut cache = self.dfa.create_cache();
-        let mut caps = self.dfa.create_captures();
-        self.dfa.captures(
+    /// group order (`None` for a group that did not take part): `Some(None)` if it does not
+    /// match, `None` if the pattern has no one-pass DFA (ask `regex`).
+    #[allow(clippy::type_complexity)]
+    pub fn captures<'t>(&self, line: &'t str) -> Option<Option<Vec<(&str, Option<&'t str>)>>> {
+        let dfa = self.dfa()?;
+        let mut cache = dfa.create_cache();
+        let mut caps = dfa.create_captures();
+        dfa.captures(
             &mut cache,
             Input::new(line).anchored(Anchored::Yes),
             &mut caps,
         );
         if !caps.is_match() {
-            return None;
+            return Some(None);
         }
-        let names = self
-            .dfa
+        let names = dfa
             .get_nfa()
             .group_info()
             .pattern_names(regex_automata::PatternID::ZERO);
-        Some(
+        Some(Some(
             names
                 .enumerate()
                 .filter_map(|(g, name)| {
@@ -148,7 +202,7 @@ impl Captor {
                     Some((name, caps.get_group(g).map(|s| &line[s.range()])))
                 })
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -204,7 +258,8 @@ mod tests {
             r"(?i)^(with )?additional reporting (by|from) (?P<credit>[^.]{2,80})\.?$",
             r"^(?P<section>\p{Lu}[\p{L}&/\x27’ -]+)$",
         ] {
-            let captor = Captor::build(pattern).expect("one-pass and anchored");
+            let captor = Captor::new(pattern);
+            assert!(captor.applies(), "{pattern} is one-pass and anchored");
             let re = Regex::new(pattern).unwrap();
             for line in
                 LINES
@@ -218,14 +273,16 @@ mod tests {
                         .map(|n| (n, c.name(n).map(|m| m.as_str())))
                         .collect::<Vec<_>>()
                 });
-                assert_eq!(captor.captures(line), want, "{pattern} on {line:?}");
+                assert_eq!(captor.captures(line), Some(want), "{pattern} on {line:?}");
             }
         }
     }
 
     #[test]
     fn captor_needs_an_anchor_and_one_pass() {
-        assert!(Captor::build(r"(?P<title>x)").is_none());
-        assert!(Captor::build(r"^PUBLISHED\s*:\s*(?P<published>.+)$").is_none());
+        for pattern in [r"(?P<title>x)", r"^PUBLISHED\s*:\s*(?P<published>.+)$"] {
+            assert!(!Captor::new(pattern).applies(), "{pattern}");
+            assert_eq!(Captor::new(pattern).captures("PUBLISHED : x"), None);
+        }
     }
 }

@@ -117,9 +117,9 @@ pub enum Action {
         line: LiftLine,
         keep: bool,
         timezone: Option<String>,
-        /// `pattern` as a one-pass DFA, when it is one (see [`matcher::Captor`]): its groups
+        /// `pattern` as a one-pass DFA, if it is one (see [`matcher::Captor`]): its groups
         /// without `regex`'s backtracker.
-        captor: Option<Captor>,
+        captor: Captor,
     },
 }
 

@@ -362,7 +362,7 @@ impl Context<'_> {
                     tz => tz.map(|t| t.into_inner()),
                 };
                 Action::Lift {
-                    captor: Captor::build(pattern.as_str()),
+                    captor: Captor::new(pattern.as_str()),
                     pattern,
                     line: which,
                     keep: raw.keep.is_some_and(|k| *k.get_ref()),
