@@ -15,6 +15,9 @@ EXAMPLES:
   Clean a JSONL dump whose text is in a field named \"body\", records to stdout:
     newsclean clean pages.jsonl --text-field body --out - | jq .title
 
+  Clean and flag copies, records to stdout and the duplicates report to a file:
+    newsclean run pages.jsonl --out - --duplicates dups.jsonl > records.jsonl
+
   Show why each line of an article went or stayed:
     newsclean explain samples/scmp-nk-diplomat.txt
 
@@ -59,9 +62,9 @@ pub enum RulesCommand {
         after_long_help = "EXAMPLES:\n  newsclean rules check\n  newsclean rules check my-rules/"
     )]
     Check {
-        /// The rule directory.
-        #[arg(default_value = "rules")]
-        dir: PathBuf,
+        /// The rule directory (default: ./rules if there is one, else the built-in rules,
+        /// whose fixtures are not built in: they are validated only).
+        dir: Option<PathBuf>,
     },
 }
 
@@ -73,7 +76,28 @@ pub struct InputArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// JSONL field holding the document id.
+    /// Read hidden files and directories (names starting with `.`) in directories too.
+    #[arg(long, help_heading = "Input")]
+    pub hidden: bool,
+    /// Read files that `.gitignore` or `.ignore` files list too.
+    #[arg(long, help_heading = "Input")]
+    pub no_ignore: bool,
+    /// Keep the input record's other fields at the top level of each record, as they were
+    /// (default: under "metadata").
+    #[arg(
+        long,
+        help_heading = "Input",
+        long_help = "Keep the fields of input records that newsclean does not read at the top \
+                     level of each output record, as they were. By default they are kept under \
+                     \"metadata\" (an object), so a pipeline's own fields pass through either \
+                     way; a field named like one of the record's own keys always stays under \
+                     \"metadata\". In Dolma output they join each document's metadata, in \
+                     Parquet the metadata column (a JSON object)."
+    )]
+    pub keep_fields: bool,
+
+    /// JSONL field holding the document id (a dotted path such as meta.id reads a nested
+    /// field).
     #[arg(
         long,
         default_value = "id",
@@ -81,7 +105,7 @@ pub struct InputArgs {
         help_heading = "Input"
     )]
     pub id_field: String,
-    /// JSONL field holding the scraped text.
+    /// JSONL field holding the scraped text (dotted paths read nested fields).
     #[arg(
         long,
         default_value = "text",
@@ -135,12 +159,25 @@ pub struct RuleArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output directory (documents.jsonl, run.json, and text/<id>.txt for .txt inputs); `-`
-    /// streams records to stdout.
-    #[arg(long, short, value_name = "DIR")]
+    /// writes the records (JSONL) to stdout.
+    #[arg(
+        long,
+        short,
+        value_name = "DIR",
+        long_help = "Output directory: documents.jsonl (or the --format's files), run.json, \
+                     duplicates.jsonl after dedup, and text/<id>.txt for .txt inputs. It must \
+                     not be an input, contain one or lie inside an input directory. `-` writes \
+                     the records as JSONL to stdout instead (no run.json, no text files; for \
+                     run and dedup, the duplicates report goes where --duplicates says)."
+    )]
     pub out: PathBuf,
     /// Replace an existing output directory.
     #[arg(long, help_heading = "Output")]
     pub force: bool,
+    /// Write the output even when no document could be written (else a previous output is
+    /// left as it was).
+    #[arg(long, help_heading = "Output")]
+    pub allow_empty: bool,
     /// Write text/<id>.txt for every document (the default when every input is a .txt file).
     #[arg(
         long,
@@ -281,6 +318,9 @@ pub struct DedupArgs {
     /// Largest simhash Hamming distance for the near-identical search.
     #[arg(long, default_value_t = 3, value_name = "BITS", help_heading = "Dedup")]
     pub max_hamming: u32,
+    /// With `--out -`: write the duplicates report (duplicates.jsonl) to FILE.
+    #[arg(long, value_name = "FILE", help_heading = "Dedup")]
+    pub duplicates: Option<PathBuf>,
     /// Paragraphs of fewer words match only when identical after normalisation.
     #[arg(
         long,

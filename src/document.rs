@@ -45,6 +45,9 @@ pub struct Document {
     /// Metadata already known (a record of newsclean's own output read back in); rules fill
     /// only what is missing.
     pub metadata: Metadata,
+    /// The input record's fields that newsclean does not read, passed through to the output
+    /// (a pipeline's own metadata).
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Document {

@@ -13,13 +13,16 @@ fn main() -> ExitCode {
         Command::Clean(args) => cmd::clean::run(args),
         Command::Dedup(args) => cmd::dedup::run(args),
         Command::Explain(args) => cmd::explain::run(args),
-        Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir),
+        Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir.as_deref()),
     };
     match result {
         Ok(exit) => exit.into(),
         Err(e) if cmd::is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
             eprintln!("newsclean: {e:#}");
+            if cmd::is_disk_full(&e) {
+                eprintln!("newsclean: the disk is full: free space or write elsewhere (a previous output was left as it was)");
+            }
             Exit::Error.into()
         }
     }

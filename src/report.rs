@@ -38,8 +38,14 @@ pub struct RunReport {
     pub removals: u64,
     pub removals_by_rule: BTreeMap<String, u64>,
     pub sites: BTreeMap<String, u64>,
+    /// Bytes read from the inputs (as stored: compressed for `.gz`), failed records included.
     pub bytes_read: u64,
+    /// Bytes of the documents' texts (the `text` fields of JSONL records) that were cleaned.
+    pub text_bytes: u64,
     pub seconds: f64,
+    /// The process's peak resident memory (Linux's `VmHWM`), where the system tells it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_memory_kib: Option<u64>,
     pub interrupted: bool,
     pub rule_files: Vec<RuleFileVersion>,
     /// Near-duplicate clusters by kind, when dedup ran.
@@ -48,6 +54,21 @@ pub struct RunReport {
     /// The near-duplicate detector's counters (candidates, verified pairs), when dedup ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedup: Option<crate::dedup::DedupStats>,
+    /// Failures by reason, for the summary.
+    #[serde(skip)]
+    reasons: BTreeMap<String, u64>,
+    /// Failures told on stderr so far.
+    #[serde(skip)]
+    told: u64,
+}
+
+/// The peak resident memory of this process so far, in KiB: `VmHWM` of `/proc/self/status`.
+/// Unlike `getrusage`, it is the program's own: `ru_maxrss` keeps the peak of the process
+/// that spawned it when that one was larger (Linux carries it across `exec`).
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl RunReport {
@@ -77,7 +98,7 @@ impl RunReport {
     ) {
         self.documents_read += 1;
         self.documents_written += 1;
-        self.bytes_read += bytes as u64;
+        self.text_bytes += bytes as u64;
         self.paragraphs_kept += paragraphs as u64;
         self.removals += removed.len() as u64;
         for r in removed {
@@ -99,6 +120,19 @@ impl RunReport {
             *self.clusters.entry("document".to_string()).or_default() +=
                 report.document_clusters.len() as u64;
         }
+    }
+
+    /// Counts a failure's reason; true the first time it is met.
+    pub fn count_reason(&mut self, reason: &str) -> bool {
+        let count = self.reasons.entry(reason.to_string()).or_default();
+        *count += 1;
+        *count == 1
+    }
+
+    /// Counts a failure told on stderr; returns how many have been, this one included.
+    pub fn tell_failure(&mut self) -> u64 {
+        self.told += 1;
+        self.told
     }
 
     /// Counts a failed document.
@@ -124,6 +158,9 @@ impl RunReport {
         );
         if self.duplicate_ids > 0 {
             s.push_str(&format!("; {} duplicate ids", self.duplicate_ids));
+        }
+        for (reason, n) in self.reasons.iter().filter(|(_, &n)| n > 1) {
+            s.push_str(&format!("; {n} failed: {reason}"));
         }
         if !self.clusters.is_empty() {
             let parts: Vec<String> = self

@@ -101,19 +101,34 @@ impl Progress for Terminal {
     }
 }
 
-/// A cancel token that Ctrl-C and SIGTERM set. A second signal exits at once (status 130),
-/// removing the staging output first.
+/// How long a run may take to stop on its own after the first signal before it is stopped
+/// hard. Every stage checks the token often enough to stop within a fraction of this; the
+/// limit is for what cannot check it (a read from standard input that no data ends).
+const STOP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A cancel token that Ctrl-C and SIGTERM set. A second signal, or the run still going
+/// [`STOP_LIMIT`] after the first, exits at once (status 130), removing the staging output
+/// first.
 pub fn cancel_on_signals() -> Cancel {
     let cancel = Cancel::new();
     let handler = cancel.clone();
     // Failing to install (a handler already set, in tests) leaves the default behaviour: fine.
     let _ = ctrlc::set_handler(move || {
         if handler.cancel() {
-            // ctrlc runs this on its own thread, not in signal context: file calls are fine.
-            crate::output::remove_staging_dirs();
-            message("interrupted again: stopping now; no output written");
-            std::process::exit(i32::from(crate::exit_codes::Exit::Interrupted.code()));
+            stop_now("interrupted again: stopping now; no output written");
         }
+        std::thread::spawn(|| {
+            std::thread::sleep(STOP_LIMIT);
+            stop_now("still running 2 s after the signal (blocked on input?): stopping now; no output written");
+        });
     });
     cancel
+}
+
+/// Exits with the interrupted status after removing the staging output. ctrlc runs its
+/// handler on a thread of its own, not in signal context: file calls are fine.
+fn stop_now(why: &str) -> ! {
+    crate::output::remove_staging_dirs();
+    message(why);
+    std::process::exit(i32::from(crate::exit_codes::Exit::Interrupted.code()));
 }

@@ -168,6 +168,8 @@ fn batch_records(batch: RecordBatch) -> Vec<Record> {
             platforms: platforms[i].clone(),
             source: source[i].clone(),
             notes: notes[i].clone(),
+            fields: Default::default(),
+            top_fields: Default::default(),
         })
         .collect()
 }

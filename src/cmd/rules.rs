@@ -8,7 +8,14 @@ use crate::fixtures::{self, FixtureProblem};
 use crate::rules::Rules;
 use std::path::Path;
 
-pub fn check(dir: &Path) -> anyhow::Result<Exit> {
+/// Checks `dir`, or `./rules`, or (outside a checkout) the built-in rules.
+pub fn check(dir: Option<&Path>) -> anyhow::Result<Exit> {
+    let dir = match dir {
+        Some(dir) if !dir.is_dir() => anyhow::bail!("{}: no such rule directory", dir.display()),
+        Some(dir) => dir,
+        None if Path::new("rules").is_dir() => Path::new("rules"),
+        None => return check_builtin(),
+    };
     let rules = match Rules::load(dir) {
         Ok(rules) => rules,
         Err(errors) => {
@@ -44,5 +51,27 @@ pub fn check(dir: &Path) -> anyhow::Result<Exit> {
             dir.display()
         ));
         Ok(Exit::CheckFailed)
+    }
+}
+
+/// Validates the rules built into the binary (their fixtures live in the source tree).
+fn check_builtin() -> anyhow::Result<Exit> {
+    match Rules::builtin() {
+        Ok(rules) => {
+            let n_rules: usize = rules.files.iter().map(|f| f.rules.len()).sum();
+            println!(
+                "built-in rules: {} rule files, {} rules, valid (no ./rules here: give a rule \
+                 directory to run its fixtures too)",
+                rules.files.len(),
+                n_rules
+            );
+            Ok(Exit::Success)
+        }
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            Ok(Exit::CheckFailed)
+        }
     }
 }

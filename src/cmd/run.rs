@@ -1,10 +1,9 @@
 //! `newsclean run`: clean, then find near-duplicate paragraphs across the whole batch, writing
 //! the annotated records, `duplicates.jsonl` and `run.json`.
 
-use super::{cleaner, dedup_config, fields, finish, init_threads, into_dir};
+use super::{cleaner, dedup_config, finish, init_threads, reader, write_batch, Output};
 use crate::cli::RunCommandArgs;
 use crate::exit_codes::Exit;
-use crate::input::Reader;
 use crate::pipeline::Pipeline;
 use crate::terminal::{cancel_on_signals, Terminal};
 use std::time::Instant;
@@ -12,23 +11,29 @@ use std::time::Instant;
 pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     init_threads(&args.run)?;
-    if args.output.out.as_os_str() == "-" {
-        anyhow::bail!("run needs an output directory (--out DIR): near-duplicates are found across the whole batch before records are written");
-    }
+    crate::output::check_not_input(&args.output.out, &args.input.inputs)?;
     let terminal = Terminal::new(args.run.quiet);
+    let cancel = cancel_on_signals();
     let pipeline = Pipeline::new(cleaner(&args.rules)?)
         .dedup(dedup_config(&args.dedup)?, args.dedup.dedup.into())
         .removed_text(super::removed_text(&args.output))
-        .cancel(cancel_on_signals())
+        .keep_fields(args.input.keep_fields)
+        .cancel(cancel.clone())
         .progress(&terminal);
-    let reader = Reader::open(&args.input.inputs, fields(&args.input));
-    let text_files = args.output.text_files(reader.text_only());
-    let done = into_dir(
+    let reader = reader(&args.input);
+    let output = Output {
+        text_files: args.output.text_files(reader.text_only())
+            && args.output.out.as_os_str() != "-",
+        duplicates: true,
+        duplicates_file: args.dedup.duplicates.clone(),
+    };
+    let done = write_batch(
         &args.output,
-        text_files,
-        true,
+        &args.input.inputs,
+        output,
+        &cancel,
         started,
-        |sink, work, duplicates| pipeline.run(reader, sink, work, duplicates),
+        Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
     )?;
-    Ok(finish(&done, started, args.run.quiet, &args.output.out))
+    Ok(finish(&done, started, args.run.quiet, &args.output))
 }

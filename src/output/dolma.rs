@@ -100,6 +100,12 @@ fn document_row(document: &Document, record: &Record, added: &str) -> Value {
     }
     metadata.insert("credits".into(), json!(m.credits));
     metadata.insert("input".into(), json!(record.source));
+    // The input's own fields pass through; newsclean's names win a clash.
+    for (name, value) in record.fields.iter().chain(&record.top_fields) {
+        metadata
+            .entry(name.clone())
+            .or_insert_with(|| value.clone());
+    }
     json!({
         "id": record.id,
         "text": document.text,

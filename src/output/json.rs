@@ -43,6 +43,14 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
         key(out, "notes");
         strings(out, &record.notes);
     }
+    if !record.fields.is_empty() {
+        key(out, "metadata");
+        value(out, &record.fields)?;
+    }
+    for (name, field) in &record.top_fields {
+        key(out, name);
+        value(out, field)?;
+    }
     out.push(b'}');
     Ok(())
 }
@@ -283,6 +291,8 @@ mod tests {
                 proptest::collection::vec(text(), 0..3),
                 text(),
                 proptest::collection::vec(text(), 0..3),
+                proptest::collection::vec((text(), text()), 0..3),
+                proptest::collection::vec((text(), text()), 0..3),
             ),
         )
             .prop_map(
@@ -298,6 +308,13 @@ mod tests {
                     platforms: rest.2,
                     source: rest.3,
                     notes: rest.4,
+                    fields: rest.5.into_iter().map(|(k, v)| (k, v.into())).collect(),
+                    top_fields: rest
+                        .6
+                        .into_iter()
+                        .filter(|(k, _)| !crate::output::record::RECORD_KEYS.contains(&k.as_str()))
+                        .map(|(k, v)| (k, v.into()))
+                        .collect(),
                 },
             )
     }

@@ -41,7 +41,7 @@ pub fn remove_staging_dirs() {
         Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
     };
     for dir in dirs {
-        let _ = fs::remove_dir_all(&dir);
+        let _ = remove_any(&dir);
     }
 }
 
@@ -64,9 +64,117 @@ pub enum OutputError {
     /// The output directory exists and `--force` was not given.
     #[error("{0}: already exists (use --force to replace it)")]
     Exists(PathBuf),
-    /// A write, rename or directory creation failed.
-    #[error("{path}: {source}")]
+    /// A write, rename or directory creation failed. (The reason is the error's source:
+    /// `{:#}` prints it once, after the path.)
+    #[error("{path}")]
     Io { path: PathBuf, source: io::Error },
+    /// The output would overwrite or sit among the inputs.
+    #[error("--out {out}: {how} {input}: write the output elsewhere")]
+    OverlapsInput {
+        out: PathBuf,
+        input: PathBuf,
+        how: &'static str,
+    },
+}
+
+/// Refuses an output path that is an input, contains one or lies inside an input directory:
+/// replacing it would destroy the input, and a next run would read the output as input.
+/// Checked before any work, on the resolved paths (`.`, `..` and symbolic links followed).
+pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<(), OutputError> {
+    let resolved_out = resolve(out);
+    for input in inputs.iter().filter(|i| i.as_os_str() != "-") {
+        let resolved_input = resolve(input);
+        let how = if resolved_out == resolved_input {
+            "is the input"
+        } else if resolved_out.starts_with(&resolved_input) {
+            "is inside the input directory"
+        } else if resolved_input.starts_with(&resolved_out) {
+            "contains the input"
+        } else {
+            continue;
+        };
+        return Err(OutputError::OverlapsInput {
+            out: out.to_path_buf(),
+            input: input.clone(),
+            how,
+        });
+    }
+    Ok(())
+}
+
+/// `path` made absolute with symbolic links resolved, as far as it exists; the rest joined.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// A file that appears whole or not at all: written under a hidden sibling name, renamed
+/// into place by [`AtomicFile::commit`], removed if dropped first (or on a second Ctrl-C).
+pub struct AtomicFile {
+    target: PathBuf,
+    staging: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(target: &Path) -> Result<AtomicFile, OutputError> {
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
+        let file = File::create(&staging).map_err(io_err(&staging))?;
+        register(&staging);
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            staging,
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// The writer of the file's contents.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("not committed")
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let file = self.file.take().expect("committed once");
+        let file = file.into_inner().map_err(|e| OutputError::Io {
+            path: self.staging.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(io_err(&self.staging))?;
+        fs::rename(&self.staging, &self.target).map_err(io_err(&self.target))?;
+        unregister(&self.staging);
+        sync_parent(&self.target);
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = fs::remove_file(&self.staging);
+            unregister(&self.staging);
+        }
+    }
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {

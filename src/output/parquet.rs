@@ -18,6 +18,7 @@
 //! | `platforms` | List<Utf8> | no (items: no) |
 //! | `source` | Utf8 | no |
 //! | `notes` | List<Utf8> | no (items: no; empty when there are none) |
+//! | `metadata` | Utf8 (a JSON object) | yes: null when the input record had no other fields |
 //!
 //! A `paragraphs` item is `{line, span_start, span_end, original_start, original_end: Int64;
 //! class: Utf8?, cluster: Int64?, kind: Utf8?, similarity: Float64?}` (`?`: null where the
@@ -87,6 +88,7 @@ pub fn schema() -> Schema {
         list("platforms", DataType::Utf8),
         utf8("source", false),
         list("notes", DataType::Utf8),
+        utf8("metadata", true),
     ])
 }
 
@@ -199,6 +201,8 @@ struct Columns {
     platforms: ListBuilder<StringBuilder>,
     source: StringBuilder,
     notes: ListBuilder<StringBuilder>,
+    /// The input's other fields, as a JSON object.
+    fields: StringBuilder,
     rows: usize,
     /// Bytes of strings buffered (the row group budget).
     bytes: usize,
@@ -220,6 +224,7 @@ impl Columns {
             platforms: string_list(),
             source: StringBuilder::new(),
             notes: string_list(),
+            fields: StringBuilder::new(),
             rows: 0,
             bytes: 0,
         }
@@ -271,6 +276,11 @@ impl Columns {
         self.platforms.append_value(r.platforms.iter().map(Some));
         self.source.append_value(&r.source);
         self.notes.append_value(r.notes.iter().map(Some));
+        let mut fields = r.fields.clone();
+        fields.extend(r.top_fields.clone());
+        self.fields.append_option(
+            (!fields.is_empty()).then(|| serde_json::Value::Object(fields).to_string()),
+        );
         self.rows += 1;
         self.bytes += record_bytes(r);
     }
@@ -324,6 +334,7 @@ impl Columns {
             Arc::new(self.platforms.finish()),
             done(&mut self.source),
             Arc::new(self.notes.finish()),
+            done(&mut self.fields),
         ];
         self.rows = 0;
         self.bytes = 0;
@@ -539,6 +550,8 @@ mod tests {
             platforms: vec![],
             source: format!("{id}.txt"),
             notes: vec![],
+            fields: Default::default(),
+            top_fields: Default::default(),
         }
     }
 

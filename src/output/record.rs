@@ -81,7 +81,42 @@ pub struct Record {
     pub source: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The input record's fields that newsclean does not read, as they were: a pipeline's
+    /// metadata passes through under `metadata`.
+    #[serde(
+        rename = "metadata",
+        default,
+        skip_serializing_if = "serde_json::Map::is_empty"
+    )]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// The same at the top level of the record (`--keep-fields`), where their names are not
+    /// the record's own.
+    #[serde(flatten)]
+    pub top_fields: serde_json::Map<String, serde_json::Value>,
 }
+
+/// The keys of a record: an input field of one of these names is kept under `metadata` even
+/// with `--keep-fields`.
+pub const RECORD_KEYS: [&str; 18] = [
+    "id",
+    "site",
+    "title",
+    "section",
+    "published",
+    "updated",
+    "author",
+    "credits",
+    "text",
+    "paragraphs",
+    "removed",
+    "url",
+    "site_source",
+    "platforms",
+    "source",
+    "notes",
+    "metadata",
+    "dedup",
+];
 
 impl Record {
     /// The record as one JSON line (without the newline), exactly as `serde_json` would write
@@ -154,6 +189,24 @@ impl Record {
             platforms: doc.platforms,
             source,
             notes: doc.notes,
+            fields: serde_json::Map::new(),
+            top_fields: serde_json::Map::new(),
+        }
+    }
+
+    /// Keeps the input's other fields: under `metadata`, or with `top_level` beside the
+    /// record's own keys (a field named like one of those stays under `metadata`).
+    pub fn keep_fields(
+        &mut self,
+        fields: &serde_json::Map<String, serde_json::Value>,
+        top_level: bool,
+    ) {
+        for (name, value) in fields {
+            if top_level && !RECORD_KEYS.contains(&name.as_str()) {
+                self.top_fields.insert(name.clone(), value.clone());
+            } else {
+                self.fields.insert(name.clone(), value.clone());
+            }
         }
     }
 }

@@ -29,7 +29,11 @@ const TOLD_FAILURES: u64 = 20;
 /// Cleans one document, turning a panic into a failure of that document.
 fn clean_one(cleaner: &Cleaner, doc: &Document, ctx: &Context) -> Result<Record, InputError> {
     match panic::catch_unwind(AssertUnwindSafe(|| cleaner.clean(doc))) {
-        Ok(clean) => Ok(Record::new(clean, doc.origin.to_string(), ctx.removed_text)),
+        Ok(clean) => {
+            let mut record = Record::new(clean, doc.origin.to_string(), ctx.removed_text);
+            record.keep_fields(&doc.fields, ctx.top_level_fields);
+            Ok(record)
+        }
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()
@@ -59,14 +63,24 @@ impl SeenIds {
     }
 }
 
-/// Records a failed input: counted, and told while there are few.
+/// Records a failed input: counted, and told while there are few; a reason already told
+/// (88 records without the text field) is told once, with how many share it at the end.
 pub fn report_failure(ctx: &Context, report: &mut RunReport, error: &InputError) {
-    if report.documents_failed < TOLD_FAILURES {
-        ctx.message(error.to_string());
-    } else if report.documents_failed == TOLD_FAILURES {
-        ctx.message("more failures: only counted from here (all are listed in run.json)");
+    let reason = error.kind.to_string();
+    let first = report.count_reason(&reason);
+    // A missing field is the same fault on every record: told once, after the reader's hint
+    // naming the fields the records do have.
+    let repeated = !first && matches!(error.kind, InputErrorKind::MissingField { .. });
+    if !repeated {
+        match report.tell_failure() {
+            n if n <= TOLD_FAILURES => ctx.message(error.to_string()),
+            n if n == TOLD_FAILURES + 1 => {
+                ctx.message("more failures: only counted from here (all are listed in run.json)")
+            }
+            _ => {}
+        }
     }
-    report.failed(error.origin.to_string(), error.kind.to_string());
+    report.failed(error.origin.to_string(), reason);
 }
 
 /// A cleaned document as the sink receives it: the document as read, its record, and what
@@ -108,11 +122,12 @@ pub fn process<T: Send>(
         let mut pending: Option<Vec<Item<T>>> = None;
         loop {
             let chunk = received.recv().ok();
-            if chunk.is_none() && pending.is_none() {
-                return Ok(Outcome::Finished);
-            }
+            // Cancelled first: a reader stopped by the token ends its input early.
             if ctx.cancelled() {
                 return Ok(Outcome::Interrupted);
+            }
+            if chunk.is_none() && pending.is_none() {
+                return Ok(Outcome::Finished);
             }
             let (cleaned, written) = rayon::join(
                 || chunk.map(|chunk| clean_chunk(chunk, &cleaners, &prepare, ctx)),
@@ -154,19 +169,30 @@ type Item<T> = Option<Result<(Document, Record, Result<T, PipelineError>), Input
 
 /// The reader thread: documents in chunks, until the input ends, the batch is cancelled, or
 /// the loop stops listening (an error).
-fn read_chunks(reader: Reader, chunks: std::sync::mpsc::SyncSender<Vec<ReadItem>>, ctx: &Context) {
-    let mut reader = reader.peekable();
-    while reader.peek().is_some() && !ctx.cancelled() {
+fn read_chunks(
+    mut reader: Reader,
+    chunks: std::sync::mpsc::SyncSender<Vec<ReadItem>>,
+    ctx: &Context,
+) {
+    let mut more = true;
+    while more && !ctx.cancelled() {
         let mut chunk = Vec::with_capacity(CHUNK_DOCS);
         let mut bytes = 0;
         while chunk.len() < CHUNK_DOCS && bytes < CHUNK_BYTES && !ctx.cancelled() {
-            let Some(item) = reader.next() else { break };
+            let item = reader.next();
+            for warning in reader.take_warnings() {
+                ctx.message(warning);
+            }
+            let Some(item) = item else {
+                more = false;
+                break;
+            };
             if let Ok(doc) = &item {
                 bytes += doc.text.len();
             }
             chunk.push(item);
         }
-        if chunks.send(chunk).is_err() {
+        if !chunk.is_empty() && chunks.send(chunk).is_err() {
             return;
         }
     }

@@ -56,7 +56,8 @@ pub enum PipelineError {
     #[error("record JSON: {0}")]
     Json(#[from] serde_json::Error),
     /// A work file (staged records, the spill, `dedup`'s input) could not be read or written.
-    #[error("{path}: {source}")]
+    /// (The reason is the error's source: `{:#}` prints it once, after the path.)
+    #[error("work file {path}")]
     Staging { path: PathBuf, source: io::Error },
     /// A record staged by this batch could not be read back (a bug or a full disk).
     #[error("{0}: staged record unreadable")]
@@ -95,6 +96,9 @@ pub struct Context<'a> {
     pub progress: &'a dyn Progress,
     /// Whether records carry the text of each removal.
     pub removed_text: bool,
+    /// Whether the input's other fields go at the top level of a record (else under
+    /// `metadata`).
+    pub top_level_fields: bool,
 }
 
 impl Context<'_> {
@@ -119,6 +123,7 @@ pub struct Pipeline<'a> {
     cancel: Cancel,
     progress: &'a dyn Progress,
     removed_text: bool,
+    top_level_fields: bool,
 }
 
 impl<'a> Pipeline<'a> {
@@ -130,7 +135,15 @@ impl<'a> Pipeline<'a> {
             cancel: Cancel::new(),
             progress: &Silent,
             removed_text: false,
+            top_level_fields: false,
         }
+    }
+
+    /// Where the input record's fields that newsclean does not read go: under `metadata`
+    /// (the default), or with `top_level` beside the record's own keys, as they were.
+    pub fn keep_fields(mut self, top_level: bool) -> Pipeline<'a> {
+        self.top_level_fields = top_level;
+        self
     }
 
     /// Whether each removal in the records carries the removed text (off: a removal is its
@@ -163,6 +176,7 @@ impl<'a> Pipeline<'a> {
             cancel: self.cancel.clone(),
             progress: self.progress,
             removed_text: self.removed_text,
+            top_level_fields: self.top_level_fields,
         }
     }
 
@@ -183,6 +197,8 @@ impl<'a> Pipeline<'a> {
             stage: Stage::Clean,
             bytes: reader.total_bytes(),
         });
+        let reader = reader.cancel_on(ctx.cancel.flag());
+        let input_bytes = reader.bytes_read();
         for e in reader.missing() {
             clean_pass::report_failure(&ctx, &mut report, e);
         }
@@ -205,6 +221,7 @@ impl<'a> Pipeline<'a> {
                 self.clean_and_dedup(reader, config, *mode, sink, work, duplicates, &mut report)?
             }
         };
+        report.bytes_read = input_bytes.load(std::sync::atomic::Ordering::Relaxed);
         conclude(outcome, report, dedup, sink)
     }
 
@@ -355,6 +372,7 @@ impl<'a> Pipeline<'a> {
                 }
             }
             report.bytes_read += bytes;
+            report.text_bytes += bytes;
             ctx.event(Event::Advanced {
                 stage: Stage::Sketch,
                 bytes,
@@ -414,8 +432,19 @@ impl<'a> Pipeline<'a> {
             return Ok((outcome, None));
         }
         if let Some(out) = duplicates {
-            crate::output::duplicates::write_duplicates(out, &dedup, records.texts)
-                .map_err(staging(Path::new("duplicates report")))?;
+            let written =
+                crate::output::duplicates::write_duplicates(out, &dedup, records.texts, &|| {
+                    ctx.cancelled()
+                });
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                    return Ok((Outcome::Interrupted, None))
+                }
+                other => other.map_err(staging(Path::new("duplicates.jsonl")))?,
+            }
+        }
+        if ctx.cancelled() {
+            return Ok((Outcome::Interrupted, None));
         }
         ctx.message(dedup.summary().trim_end());
         Ok((Outcome::Finished, Some(dedup)))

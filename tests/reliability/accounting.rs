@@ -110,10 +110,12 @@ fn exit_code_is_0_only_when_nothing_failed() {
 #[test]
 fn failures_beyond_twenty_are_counted_not_printed() {
     let d = dir!();
-    let lines: String = (0..50).map(|i| format!("{{\"id\": {i}}}\n")).collect();
+    let lines: String = (0..50)
+        .map(|i| format!("{{\"id\": {i}, \"text\": {i}}}\n"))
+        .collect();
     d.write("in.jsonl", lines);
     let run = d.clean(&["in.jsonl"]);
-    // No record written: documents.jsonl is empty but present.
+    // No record written, and no previous output: documents.jsonl is empty but present.
     let r = run.report();
     assert_eq!(
         (r["documents_read"].as_u64(), r["documents_failed"].as_u64()),
@@ -125,9 +127,16 @@ fn failures_beyond_twenty_are_counted_not_printed() {
         "all listed in run.json"
     );
     assert_eq!(
-        run.stderr.matches("record has no \"text\" field").count(),
-        20
+        run.stderr
+            .lines()
+            .filter(|l| l.starts_with("newsclean: in.jsonl:"))
+            .count(),
+        20,
+        "told by line"
     );
+    assert!(run
+        .stderr
+        .contains("; 50 failed: field \"text\" is not a string"));
     assert!(run.stderr.contains("more failures: only counted from here"));
     assert_eq!(run.code, Some(2));
 }
