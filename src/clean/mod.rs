@@ -29,6 +29,7 @@ pub struct Cleaner {
     default_site: Option<String>,
     site_rules: bool,
     classifier: bool,
+    model: Option<std::sync::Arc<generic::model::Trees>>,
 }
 
 impl Cleaner {
@@ -39,6 +40,7 @@ impl Cleaner {
             default_site: None,
             site_rules: true,
             classifier: true,
+            model: None,
         }
     }
 
@@ -61,6 +63,28 @@ impl Cleaner {
     pub fn classifier(mut self, on: bool) -> Cleaner {
         self.classifier = on;
         self
+    }
+
+    /// The trained line model that revises the classifier's verdicts (`crate::generic::model`);
+    /// `None` leaves the hand-set classifier alone.
+    pub fn model(mut self, model: Option<std::sync::Arc<generic::model::Trees>>) -> Cleaner {
+        self.model = model;
+        self
+    }
+
+    /// The feature rows the line model would judge for `doc` (after the rules), or none when
+    /// the classifier would not run on it: what the trainer learns from.
+    pub fn line_rows(&self, doc: &Document) -> Vec<generic::LineRow> {
+        let lines = segment::split_lines(&doc.text);
+        let (matched, files) = self.plan_normalized(doc, &segment::join_lines(&lines));
+        let mut work = Work::new(lines);
+        work.metadata = doc.metadata.clone();
+        let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
+        work.apply_all(&rules, &mut |_, _| {});
+        if self.site_rules && matched.file.is_some() {
+            return Vec::new();
+        }
+        generic::line_rows(&work, doc.url.as_deref())
     }
 
     /// Whether `qualified` names something that can remove text: a loaded rule (`file:id`) or
@@ -122,7 +146,7 @@ impl Cleaner {
         work.apply_all(&rules, trace);
         let site_file = self.site_rules && matched.file.is_some();
         let mut judged =
-            (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref()));
+            (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref(), self.model.as_deref()));
         work.removed.sort_by_key(|r| r.line);
         let mut classes = judged
             .as_mut()
