@@ -35,18 +35,32 @@ struct Page {
     train: bool,
 }
 
+/// What every fit needs besides the pages.
+struct Ctx<'a> {
+    cleaner: &'a Cleaner,
+    /// Whether to learn from second-round views too.
+    views: bool,
+}
+
 /// The judged lines of a page: rows, labels, texts.
 struct Lines {
     rows: Vec<Row>,
     labels: Vec<bool>,
     texts: Vec<String>,
+    /// How much each of its lines counts in training: news pages scored the eval's way (no
+    /// headline, standfirst, byline or captions in the gold) count [`DEV_WEIGHT`] times.
+    weight: f32,
 }
+
+/// The weight of a `--dev` page's lines.
+const DEV_WEIGHT: f32 = 3.0;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let (mut train_path, mut dev_path, mut out, mut cv_out) = (None, None, None, None);
     let mut limit = usize::MAX;
     let mut folds = 5usize;
+    let mut views = true;
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| anyhow::anyhow!("{a} needs a value"));
         match a.as_str() {
@@ -56,6 +70,7 @@ fn main() -> anyhow::Result<()> {
             "--cv-out" => cv_out = Some(PathBuf::from(value()?)),
             "--limit" => limit = value()?.parse()?,
             "--folds" => folds = value()?.parse()?,
+            "--no-second-views" => views = false,
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -77,6 +92,10 @@ fn main() -> anyhow::Result<()> {
         lines.iter().map(|l| l.rows.len()).sum::<usize>()
     );
     let params = Params::default();
+    let ctx = Ctx {
+        cleaner: &cleaner,
+        views,
+    };
 
     // Cross-validation grouped by domain.
     let fold_of: Vec<usize> = pages.iter().map(|p| fold(&p.domain, folds)).collect();
@@ -84,15 +103,34 @@ fn main() -> anyhow::Result<()> {
     for k in 0..folds {
         let train: Vec<usize> = (0..pages.len()).filter(|&i| fold_of[i] != k).collect();
         let test: Vec<usize> = (0..pages.len()).filter(|&i| fold_of[i] == k).collect();
-        let model = fit_with_threshold(&pages, &lines, &train, folds, params);
+        let model = fit_with_threshold(&ctx, &pages, &lines, &train, folds, params);
         eprintln!(
             "train_model: fold {k}: {} test pages, threshold {:.2}",
             test.len(),
             model.threshold
         );
+        if std::env::var_os("TRAIN_MODEL_ROUND0").is_some() {
+            let scores: Vec<(Option<f64>, f64)> =
+                test.iter().map(|&i| kept_score(&model, &lines[i], &pages[i].gold, model.threshold)).collect();
+            eprintln!("{}", line("  round 0 only", &train::summary(&scores)));
+        }
         let c = cleaner.clone().model(Some(Arc::new(model)));
         for &i in &test {
             cleaned[i] = Some(clean(&c, &pages[i]));
+        }
+        if std::env::var_os("TRAIN_MODEL_ROUND0").is_some() {
+            let scores: Vec<(Option<f64>, f64)> = test
+                .iter()
+                .map(|&i| {
+                    let (t, h) = cleaned[i].clone().unwrap_or_default();
+                    let s = scored(&t, h.as_deref(), &pages[i].gold);
+                    if s.0.is_none() {
+                        eprintln!("  empty: {}", pages[i].id);
+                    }
+                    s
+                })
+                .collect();
+            eprintln!("{}", line("  cleaner", &train::summary(&scores)));
         }
     }
     report(&pages, &cleaned, &cleaner);
@@ -106,7 +144,7 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(path) = &out {
         let all: Vec<usize> = (0..pages.len()).collect();
-        let model = fit_with_threshold(&pages, &lines, &all, folds, params);
+        let model = fit_with_threshold(&ctx, &pages, &lines, &all, folds, params);
         std::fs::write(path, model.to_text())?;
         eprintln!(
             "train_model: wrote {} ({} trees, threshold {:.2})",
@@ -169,6 +207,7 @@ fn judged(cleaner: &Cleaner, p: &Page) -> Lines {
         rows: rows.iter().map(|r| r.row).collect(),
         labels: train::label(&refs, &p.gold),
         texts,
+        weight: if p.train { 1.0 } else { DEV_WEIGHT },
     }
 }
 
@@ -192,6 +231,7 @@ fn scored(text: &str, title: Option<&str>, gold: &str) -> (Option<f64>, f64) {
 /// fifths of their domains picks the threshold that scores best on the last fifth; the model
 /// returned is fitted to all of `idx`.
 fn fit_with_threshold(
+    ctx: &Ctx,
     pages: &[Page],
     lines: &[Lines],
     idx: &[usize],
@@ -207,17 +247,7 @@ fn fit_with_threshold(
         let t = step as f32 * 0.25;
         let scores: Vec<(Option<f64>, f64)> = pick_part
             .iter()
-            .map(|&i| {
-                let l = &lines[i];
-                let kept: Vec<&str> = l
-                    .rows
-                    .iter()
-                    .zip(&l.texts)
-                    .filter(|(r, _)| first.score(r) >= t)
-                    .map(|(_, t)| t.as_str())
-                    .collect();
-                train::page_score(&kept.join("\n"), &pages[i].gold)
-            })
+            .map(|&i| kept_score(&first, &lines[i], &pages[i].gold, t))
             .collect();
         let s = train::summary(&scores);
         let objective = s.f1 + s.doc_f1;
@@ -227,17 +257,62 @@ fn fit_with_threshold(
     }
     let mut model = fit_rows(lines, idx, params);
     model.threshold = best.1;
+    if ctx.views {
+        // What a second round sees: the lines this model keeps. Learning from those too keeps
+        // the fixed point from eroding the article round after round.
+        let c = ctx.cleaner.clone().model(Some(Arc::new(model.clone())));
+        let second: Vec<Lines> = idx
+            .iter()
+            .map(|&i| {
+                let (text, _) = clean(&c, &pages[i]);
+                let page = Page {
+                    id: pages[i].id.clone(),
+                    url: pages[i].url.clone(),
+                    domain: String::new(),
+                    text,
+                    gold: pages[i].gold.clone(),
+                    train: pages[i].train,
+                };
+                judged(ctx.cleaner, &page)
+            })
+            .collect();
+        let mut all: Vec<&Lines> = idx.iter().map(|&i| &lines[i]).collect();
+        all.extend(&second);
+        let threshold = model.threshold;
+        model = fit_lines(&all, params);
+        model.threshold = threshold;
+    }
     model
 }
 
+/// The score of a page's judged lines that `model` scores at `t` or above (one round, no
+/// headline).
+fn kept_score(model: &Trees, l: &Lines, gold: &str, t: f32) -> (Option<f64>, f64) {
+    let kept: Vec<&str> = l
+        .rows
+        .iter()
+        .zip(&l.texts)
+        .filter(|(r, _)| model.score(r) >= t)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    train::page_score(&kept.join("\n"), gold)
+}
+
 fn fit_rows(lines: &[Lines], idx: &[usize], params: Params) -> Trees {
+    let picked: Vec<&Lines> = idx.iter().map(|&i| &lines[i]).collect();
+    fit_lines(&picked, params)
+}
+
+fn fit_lines(lines: &[&Lines], params: Params) -> Trees {
     let mut rows = Vec::new();
     let mut labels = Vec::new();
-    for &i in idx {
-        rows.extend_from_slice(&lines[i].rows);
-        labels.extend_from_slice(&lines[i].labels);
+    let mut weights = Vec::new();
+    for l in lines {
+        rows.extend_from_slice(&l.rows);
+        labels.extend_from_slice(&l.labels);
+        weights.extend(std::iter::repeat_n(l.weight, l.rows.len()));
     }
-    train::fit(&rows, &labels, params)
+    train::fit_weighted(&rows, &labels, &weights, params)
 }
 
 fn line(name: &str, s: &Summary) -> String {

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod dedup;
 mod generic;
+mod model;
 mod golden;
 mod parquet;
 mod properties;

@@ -46,6 +46,8 @@ pub struct Plan {
     pub run: (usize, usize),
     /// Each line's context-free class and its class after the context revision.
     pub classes: Vec<(Class, Class)>,
+    /// Why a line is removed, beyond its reason, when the line model removed it.
+    pub why: Vec<Option<String>>,
 }
 
 /// One line with what the classifier knows of it.
@@ -213,6 +215,7 @@ pub fn plan(inputs: &[Input], lang: Lang, title: Option<&str>, url: Option<&str>
         note,
         run: (start, end),
         classes: lines.iter().map(|l| (l.cf, l.class)).collect(),
+        why: Vec::new(),
     }
 }
 

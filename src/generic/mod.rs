@@ -143,7 +143,7 @@ pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -
             }
         }
         let mut changed = false;
-        for (k, verdict) in plan.verdicts.into_iter().enumerate() {
+        for (k, verdict) in std::mem::take(&mut plan.verdicts).into_iter().enumerate() {
             let i = present[k];
             match verdict {
                 article::Verdict::Gone => {}
@@ -158,6 +158,7 @@ pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -
                         original: line.original,
                         text: line.text.clone(),
                         rule: format!("{RULE_PREFIX}:{reason}"),
+                        why: plan.why.get(k).cloned().flatten(),
                     });
                 }
             }

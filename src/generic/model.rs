@@ -577,6 +577,7 @@ pub fn embedded() -> &'static Trees {
 pub fn revise(inputs: &[Input], plan: &mut Plan, model: &Trees) {
     let rows = rows(inputs, plan);
     let mut verdicts = plan.verdicts.clone();
+    let mut why = vec![None; verdicts.len()];
     for (i, v) in verdicts.iter_mut().enumerate() {
         if matches!(v, Verdict::Gone) || Some(i) == plan.headline {
             continue;
@@ -594,10 +595,18 @@ pub fn revise(inputs: &[Input], plan: &mut Plan, model: &Trees) {
             }
         } else if matches!(v, Verdict::Keep(_)) {
             *v = Verdict::Remove("model");
+            why[i] = Some(format!("model: drop, p {p:.2}: {}", model.top(&rows[i], 3)));
+        } else {
+            why[i] = Some(format!("model: drop, p {p:.2}: {}", model.top(&rows[i], 3)));
         }
     }
-    if verdicts.iter().any(|v| matches!(v, Verdict::Keep(_))) {
+    let title = plan.headline.map(|h| inputs[h].text);
+    let body_kept = verdicts.iter().enumerate().any(|(i, v)| {
+        matches!(v, Verdict::Keep(_)) && Some(i) != plan.headline && Some(inputs[i].text) != title
+    });
+    if body_kept {
         plan.verdicts = verdicts;
+        plan.why = why;
     }
 }
 

@@ -33,7 +33,7 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Params {
         Params {
-            trees: 120,
+            trees: 150,
             depth: 4,
             rate: 0.15,
             lambda: 1.0,
@@ -183,7 +183,13 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Fits trees to `rows` labelled `labels`; the threshold is left at 0 (p 0.5).
 pub fn fit(rows: &[Row], labels: &[bool], params: Params) -> Trees {
+    fit_weighted(rows, labels, &vec![1.0; rows.len()], params)
+}
+
+/// [`fit`] with a weight per row (a page's lines can count more than another's).
+pub fn fit_weighted(rows: &[Row], labels: &[bool], weights: &[f32], params: Params) -> Trees {
     assert_eq!(rows.len(), labels.len(), "one label per row");
+    assert_eq!(rows.len(), weights.len(), "one weight per row");
     let n = rows.len();
     let cuts = cuts(rows);
     let binned: Vec<[u8; WIDTH]> = rows
@@ -208,8 +214,8 @@ pub fn fit(rows: &[Row], labels: &[bool], params: Params) -> Trees {
     for t in 0..params.trees {
         for i in 0..n {
             let p = sigmoid(score[i]);
-            g[i] = p - if labels[i] { 1.0 } else { 0.0 };
-            h[i] = (p * (1.0 - p)).max(1e-6);
+            g[i] = weights[i] * (p - if labels[i] { 1.0 } else { 0.0 });
+            h[i] = weights[i] * (p * (1.0 - p)).max(1e-6);
         }
         let sample: Vec<u32> = (0..n as u32)
             .filter(|&i| keep_in_sample(i, t, params.subsample))
@@ -243,6 +249,23 @@ fn leaf(tree: &[Node], row: &Row) -> f32 {
     tree[at].value
 }
 
+/// Sums of gradients and hessians per feature and bin.
+type Hist = Vec<[(f32, f32); BINS]>;
+
+fn histogram(binned: &[[u8; WIDTH]], g: &[f32], h: &[f32], idx: &[u32]) -> Hist {
+    let mut hist = vec![[(0f32, 0f32); BINS]; WIDTH];
+    for &i in idx {
+        let (gi, hi) = (g[i as usize], h[i as usize]);
+        let row = &binned[i as usize];
+        for f in 0..WIDTH {
+            let cell = &mut hist[f][row[f] as usize];
+            cell.0 += gi;
+            cell.1 += hi;
+        }
+    }
+    hist
+}
+
 /// Grows one tree over the rows in `sample`, breadth first, so children follow parents.
 fn grow(
     binned: &[[u8; WIDTH]],
@@ -266,28 +289,15 @@ fn grow(
         right: 0,
         value: value(g0, h0),
     }];
-    // (node, rows, depth)
-    let mut queue = std::collections::VecDeque::from([(0usize, sample, 0usize)]);
-    let mut hist = vec![[(0f32, 0f32); BINS]; WIDTH];
-    while let Some((at, idx, depth)) = queue.pop_front() {
+    // (node, rows, depth, histogram of those rows): a child's histogram is made by scanning
+    // the smaller child and subtracting it from the parent's for the other.
+    let mut queue = std::collections::VecDeque::from([(0usize, sample, 0usize, None::<Hist>)]);
+    while let Some((at, idx, depth, hist)) = queue.pop_front() {
         if depth >= params.depth || idx.len() < 4 {
             continue;
         }
-        for hf in hist.iter_mut() {
-            *hf = [(0.0, 0.0); BINS];
-        }
-        let (mut gs, mut hs) = (0f32, 0f32);
-        for &i in &idx {
-            let (gi, hi) = (g[i as usize], h[i as usize]);
-            gs += gi;
-            hs += hi;
-            let row = &binned[i as usize];
-            for f in 0..WIDTH {
-                let cell = &mut hist[f][row[f] as usize];
-                cell.0 += gi;
-                cell.1 += hi;
-            }
-        }
+        let hist = hist.unwrap_or_else(|| histogram(binned, g, h, &idx));
+        let (gs, hs) = hist[0].iter().fold((0f32, 0f32), |(a, b), c| (a + c.0, b + c.1));
         let parent = gs * gs / (hs + params.lambda);
         let mut best: Option<(f32, usize, usize)> = None;
         for f in 0..WIDTH {
@@ -315,26 +325,39 @@ fn grow(
         let (lg, lh) = sums(&left);
         let (rg, rh) = sums(&right);
         let l = nodes.len();
-        nodes.push(Node {
-            feature: None,
-            threshold: 0.0,
-            left: 0,
-            right: 0,
-            value: value(lg, lh),
-        });
-        nodes.push(Node {
-            feature: None,
-            threshold: 0.0,
-            left: 0,
-            right: 0,
-            value: value(rg, rh),
-        });
+        for v in [value(lg, lh), value(rg, rh)] {
+            nodes.push(Node {
+                feature: None,
+                threshold: 0.0,
+                left: 0,
+                right: 0,
+                value: v,
+            });
+        }
         nodes[at].feature = Some(f);
         nodes[at].threshold = cuts[f][b];
         nodes[at].left = l;
         nodes[at].right = l + 1;
-        queue.push_back((l, left, depth + 1));
-        queue.push_back((l + 1, right, depth + 1));
+        let (lh_, rh_) = if depth + 1 < params.depth {
+            let small_left = left.len() <= right.len();
+            let small = histogram(binned, g, h, if small_left { &left } else { &right });
+            let mut other = hist;
+            for (of, sf) in other.iter_mut().zip(&small) {
+                for (o, s) in of.iter_mut().zip(sf) {
+                    o.0 -= s.0;
+                    o.1 -= s.1;
+                }
+            }
+            if small_left {
+                (Some(small), Some(other))
+            } else {
+                (Some(other), Some(small))
+            }
+        } else {
+            (None, None)
+        };
+        queue.push_back((l, left, depth + 1, lh_));
+        queue.push_back((l + 1, right, depth + 1, rh_));
     }
     nodes
 }
