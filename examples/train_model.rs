@@ -62,7 +62,10 @@ fn main() -> anyhow::Result<()> {
     let mut folds = 5usize;
     let mut views = true;
     while let Some(a) = args.next() {
-        let mut value = || args.next().ok_or_else(|| anyhow::anyhow!("{a} needs a value"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| anyhow::anyhow!("{a} needs a value"))
+        };
         match a.as_str() {
             "--train" => train_path = Some(PathBuf::from(value()?)),
             "--dev" => dev_path = Some(PathBuf::from(value()?)),
@@ -110,8 +113,10 @@ fn main() -> anyhow::Result<()> {
             model.threshold
         );
         if std::env::var_os("TRAIN_MODEL_ROUND0").is_some() {
-            let scores: Vec<(Option<f64>, f64)> =
-                test.iter().map(|&i| kept_score(&model, &lines[i], &pages[i].gold, model.threshold)).collect();
+            let scores: Vec<(Option<f64>, f64)> = test
+                .iter()
+                .map(|&i| kept_score(&model, &lines[i], &pages[i].gold, model.threshold))
+                .collect();
             eprintln!("{}", line("  round 0 only", &train::summary(&scores)));
         }
         let c = cleaner.clone().model(Some(Arc::new(model)));
@@ -340,7 +345,13 @@ fn report(pages: &[Page], cleaned: &[Option<(String, Option<String>)>], cleaner:
         }
     }
     for (key, (base, model)) in &groups {
-        println!("{}", line(&format!("{key} classifier"), &train::summary(base)));
-        println!("{}", line(&format!("{key} model (CV)"), &train::summary(model)));
+        println!(
+            "{}",
+            line(&format!("{key} classifier"), &train::summary(base))
+        );
+        println!(
+            "{}",
+            line(&format!("{key} model (CV)"), &train::summary(model))
+        );
     }
 }

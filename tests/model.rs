@@ -43,7 +43,8 @@ fn pages(path: PathBuf, limit: usize) -> Vec<Page> {
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("a JSON record");
             let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-            let mut doc = Document::from_text(s("id").unwrap_or_default(), s("text").unwrap_or_default());
+            let mut doc =
+                Document::from_text(s("id").unwrap_or_default(), s("text").unwrap_or_default());
             doc.url = s("url");
             Page {
                 domain: s("domain").unwrap_or_default(),
@@ -89,10 +90,31 @@ fn retraining_on_a_slice_learns() {
     assert!(!fit_pages.is_empty() && !test_pages.is_empty());
     let (rows, labels) = labelled(&cleaner, &fit_pages);
     let (test_rows, test_labels) = labelled(&cleaner, &test_pages);
-    let few = train::fit(&rows, &labels, Params { trees: 3, ..Params::default() });
-    let more = train::fit(&rows, &labels, Params { trees: 40, ..Params::default() });
+    let few = train::fit(
+        &rows,
+        &labels,
+        Params {
+            trees: 3,
+            ..Params::default()
+        },
+    );
+    let more = train::fit(
+        &rows,
+        &labels,
+        Params {
+            trees: 40,
+            ..Params::default()
+        },
+    );
     assert!(train::loss(&more, &rows, &labels) < train::loss(&few, &rows, &labels));
-    let constant = train::fit(&rows, &labels, Params { trees: 0, ..Params::default() });
+    let constant = train::fit(
+        &rows,
+        &labels,
+        Params {
+            trees: 0,
+            ..Params::default()
+        },
+    );
     let (held_loss, base_loss) = (
         train::loss(&more, &test_rows, &test_labels),
         train::loss(&constant, &test_rows, &test_labels),

@@ -145,8 +145,8 @@ impl Cleaner {
         let rules: Vec<&Rule> = files.iter().flat_map(|f| &f.rules).collect();
         work.apply_all(&rules, trace);
         let site_file = self.site_rules && matched.file.is_some();
-        let mut judged =
-            (self.classifier && !site_file).then(|| generic::clean(&mut work, doc.url.as_deref(), self.model.as_deref()));
+        let mut judged = (self.classifier && !site_file)
+            .then(|| generic::clean(&mut work, doc.url.as_deref(), self.model.as_deref()));
         work.removed.sort_by_key(|r| r.line);
         let mut classes = judged
             .as_mut()

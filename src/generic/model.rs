@@ -18,8 +18,8 @@
 
 use super::article::{self, Input, Plan, Verdict};
 use super::classify::Class;
+use super::lang::FxHashMap as HashMap;
 use super::markers::Marker;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The names of the features, in the order of a row.
@@ -99,8 +99,8 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
         .map(|&i| inputs[i].measure.f.words as f32)
         .collect();
     let shapes: Vec<u16> = present.iter().map(|&i| shape(&inputs[i])).collect();
-    let mut shape_count: HashMap<u16, u32> = HashMap::new();
-    let mut pair_count: HashMap<(u16, u16), u32> = HashMap::new();
+    let mut shape_count: HashMap<u16, u32> = HashMap::default();
+    let mut pair_count: HashMap<(u16, u16), u32> = HashMap::default();
     for k in 0..n {
         *shape_count.entry(shapes[k]).or_default() += 1;
         if k + 1 < n {
@@ -121,7 +121,7 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
         k = j + 1;
     }
     // Copies of a line's text on the page.
-    let mut copies: HashMap<&str, u32> = HashMap::new();
+    let mut copies: HashMap<&str, u32> = HashMap::default();
     for &i in &present {
         *copies.entry(inputs[i].text).or_default() += 1;
     }
@@ -130,7 +130,7 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
         .map(|&i| comment_shape(inputs[i].text, inputs[i].measure.f.words))
         .collect();
     // The article's vocabulary: content words of the lines the plan keeps.
-    let mut vocab: HashMap<u64, u32> = HashMap::new();
+    let mut vocab: HashMap<u64, u32> = HashMap::default();
     let mut line_words: Vec<Vec<u64>> = Vec::with_capacity(n);
     for (k, &i) in present.iter().enumerate() {
         let mut ws = Vec::new();
@@ -147,7 +147,7 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
     let headline = plan.headline.map(to_present);
     let page_keep = keep.iter().filter(|&&k| k).count() as f32 / n as f32;
     let lang_code = lang.index().map_or(-1.0, |i| i as f32);
-    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let mut seen: HashMap<&str, u32> = HashMap::default();
     let (mut comments_before, mut words_before, mut introducer) = (0u32, 0f32, None::<usize>);
     let mut prev_input = 0usize;
     for k in 0..n {
@@ -164,18 +164,17 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
         *copies_before += 1;
         let window = k.saturating_sub(3)..(k + 4).min(n);
         let wide = k.saturating_sub(5)..(k + 6).min(n);
-        let own: HashMap<u64, u32> = line_words[k].iter().fold(HashMap::new(), |mut m, &w| {
-            *m.entry(w).or_default() += 1;
-            m
-        });
-        let in_vocab = line_words[k]
-            .iter()
-            .filter(|w| {
-                let total = vocab.get(w).copied().unwrap_or(0);
-                let mine = if keep[k] { own[w] } else { 0 };
-                total > mine
-            })
-            .count();
+        // Words of the line found elsewhere in the article (its own occurrences not counted).
+        let mut own = line_words[k].clone();
+        own.sort_unstable();
+        let mut in_vocab = 0;
+        for run in own.chunk_by(|a, b| a == b) {
+            let total = vocab.get(&run[0]).copied().unwrap_or(0);
+            let mine = if keep[k] { run.len() as u32 } else { 0 };
+            if total > mine {
+                in_vocab += run.len();
+            }
+        }
         // A list under a line ending in a colon: the introducer holds while the lines after it
         // are short ones of a shape.
         if k > 0 {
@@ -220,14 +219,22 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
             } else {
                 0.0
             },
-            if k > 0 { (1.0 + words[k - 1]).ln() } else { -1.0 },
+            if k > 0 {
+                (1.0 + words[k - 1]).ln()
+            } else {
+                -1.0
+            },
             if k + 1 < n {
                 (1.0 + words[k + 1]).ln()
             } else {
                 -1.0
             },
             keep[window.clone()].iter().filter(|&&x| x).count() as f32 / window.len() as f32,
-            words[window.clone()].iter().map(|w| (1.0 + w).ln()).sum::<f32>() / window.len() as f32,
+            words[window.clone()]
+                .iter()
+                .map(|w| (1.0 + w).ln())
+                .sum::<f32>()
+                / window.len() as f32,
             before as f32,
             (copies[input.text] - before - 1) as f32,
             b(before > 0 && f.words >= 8),
@@ -253,7 +260,11 @@ pub fn rows(inputs: &[Input], plan: &Plan) -> Vec<Row> {
             (n as f32).ln(),
             page_keep,
             b(list_item(input.text)),
-            b(article::headline_like_text(input.text, f.words, input.measure.marker)),
+            b(article::headline_like_text(
+                input.text,
+                f.words,
+                input.measure.marker,
+            )),
             (1.0 + words_before).ln(),
             f.sentences as f32,
         ];
@@ -438,7 +449,12 @@ impl Trees {
             .take(n)
             .map(|&f| {
                 let c = contributions[f];
-                format!("{}{} {:.1}", if c >= 0.0 { '+' } else { '-' }, FEATURES[f], c.abs())
+                format!(
+                    "{}{} {:.1}",
+                    if c >= 0.0 { '+' } else { '-' },
+                    FEATURES[f],
+                    c.abs()
+                )
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -448,8 +464,14 @@ impl Trees {
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
-        let _ = writeln!(out, "# newsclean line model: gradient-boosted trees over line features.");
-        let _ = writeln!(out, "# Written by examples/train_model.rs; see docs/generic.md.");
+        let _ = writeln!(
+            out,
+            "# newsclean line model: gradient-boosted trees over line features."
+        );
+        let _ = writeln!(
+            out,
+            "# Written by examples/train_model.rs; see docs/generic.md."
+        );
         let _ = writeln!(out, "features {}", FEATURES.join(" "));
         let _ = writeln!(out, "bias {}", self.bias);
         let _ = writeln!(out, "threshold {}", self.threshold);
@@ -586,17 +608,12 @@ pub fn revise(inputs: &[Input], plan: &mut Plan, model: &Trees) {
         let p = 1.0 / (1.0 + (-score).exp());
         if score >= model.threshold {
             if !matches!(v, Verdict::Keep(_)) {
-                *v = Verdict::Keep(format!(
-                    "model: keep, p {p:.2}: {}",
-                    model.top(&rows[i], 3)
-                ));
+                *v = Verdict::Keep(format!("model: keep, p {p:.2}: {}", model.top(&rows[i], 3)));
             } else if let Verdict::Keep(class) = v {
                 *class = format!("{class}; model: keep, p {p:.2}");
             }
         } else if matches!(v, Verdict::Keep(_)) {
             *v = Verdict::Remove("model");
-            why[i] = Some(format!("model: drop, p {p:.2}: {}", model.top(&rows[i], 3)));
-        } else {
             why[i] = Some(format!("model: drop, p {p:.2}: {}", model.top(&rows[i], 3)));
         }
     }

@@ -129,7 +129,11 @@ pub fn summary(scores: &[(Option<f64>, f64)]) -> Summary {
     } else {
         scores.iter().map(|s| s.1).sum::<f64>() / scores.len() as f64
     };
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     let doc: f64 = scores
         .iter()
         .map(|&(p, r)| match p {
@@ -164,9 +168,7 @@ fn cuts(rows: &[Row]) -> Vec<Vec<f32>> {
                 v.pop();
                 return v;
             }
-            let mut out: Vec<f32> = (1..BINS)
-                .map(|b| v[b * v.len() / BINS])
-                .collect::<Vec<_>>();
+            let mut out: Vec<f32> = (1..BINS).map(|b| v[b * v.len() / BINS]).collect::<Vec<_>>();
             out.dedup();
             out
         })
@@ -297,7 +299,9 @@ fn grow(
             continue;
         }
         let hist = hist.unwrap_or_else(|| histogram(binned, g, h, &idx));
-        let (gs, hs) = hist[0].iter().fold((0f32, 0f32), |(a, b), c| (a + c.0, b + c.1));
+        let (gs, hs) = hist[0]
+            .iter()
+            .fold((0f32, 0f32), |(a, b), c| (a + c.0, b + c.1));
         let parent = gs * gs / (hs + params.lambda);
         let mut best: Option<(f32, usize, usize)> = None;
         for f in 0..WIDTH {
@@ -309,8 +313,7 @@ fn grow(
                 if hl < params.min_child || hr < params.min_child {
                     continue;
                 }
-                let gain =
-                    gl * gl / (hl + params.lambda) + gr * gr / (hr + params.lambda) - parent;
+                let gain = gl * gl / (hl + params.lambda) + gr * gr / (hr + params.lambda) - parent;
                 if gain > 1e-3 && best.is_none_or(|(bg, _, _)| gain > bg) {
                     best = Some((gain, f, b));
                 }
