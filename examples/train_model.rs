@@ -35,6 +35,9 @@ struct Page {
     train: bool,
 }
 
+/// A page's precision (none for empty output) and recall.
+type Score = (Option<f64>, f64);
+
 /// What every fit needs besides the pages.
 struct Ctx<'a> {
     cleaner: &'a Cleaner,
@@ -113,7 +116,7 @@ fn main() -> anyhow::Result<()> {
             model.threshold
         );
         if std::env::var_os("TRAIN_MODEL_ROUND0").is_some() {
-            let scores: Vec<(Option<f64>, f64)> = test
+            let scores: Vec<Score> = test
                 .iter()
                 .map(|&i| kept_score(&model, &lines[i], &pages[i].gold, model.threshold))
                 .collect();
@@ -124,7 +127,7 @@ fn main() -> anyhow::Result<()> {
             cleaned[i] = Some(clean(&c, &pages[i]));
         }
         if std::env::var_os("TRAIN_MODEL_ROUND0").is_some() {
-            let scores: Vec<(Option<f64>, f64)> = test
+            let scores: Vec<Score> = test
                 .iter()
                 .map(|&i| {
                     let (t, h) = cleaned[i].clone().unwrap_or_default();
@@ -223,7 +226,7 @@ fn clean(cleaner: &Cleaner, p: &Page) -> (String, Option<String>) {
 }
 
 /// The scorer's view of a cleaned page: its text without the line equal to the title.
-fn scored(text: &str, title: Option<&str>, gold: &str) -> (Option<f64>, f64) {
+fn scored(text: &str, title: Option<&str>, gold: &str) -> Score {
     let title = title.map(str::trim).filter(|t| !t.is_empty());
     let body: Vec<&str> = text
         .lines()
@@ -250,7 +253,7 @@ fn fit_with_threshold(
     let mut best = (f64::MIN, 0.0f32);
     for step in -12..=12 {
         let t = step as f32 * 0.25;
-        let scores: Vec<(Option<f64>, f64)> = pick_part
+        let scores: Vec<Score> = pick_part
             .iter()
             .map(|&i| kept_score(&first, &lines[i], &pages[i].gold, t))
             .collect();
@@ -292,7 +295,7 @@ fn fit_with_threshold(
 
 /// The score of a page's judged lines that `model` scores at `t` or above (one round, no
 /// headline).
-fn kept_score(model: &Trees, l: &Lines, gold: &str, t: f32) -> (Option<f64>, f64) {
+fn kept_score(model: &Trees, l: &Lines, gold: &str, t: f32) -> Score {
     let kept: Vec<&str> = l
         .rows
         .iter()
@@ -329,8 +332,7 @@ fn line(name: &str, s: &Summary) -> String {
 
 /// Prints the cross-validated scores, with the classifier's alongside.
 fn report(pages: &[Page], cleaned: &[Option<(String, Option<String>)>], cleaner: &Cleaner) {
-    let mut groups: BTreeMap<String, (Vec<(Option<f64>, f64)>, Vec<(Option<f64>, f64)>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<String, (Vec<Score>, Vec<Score>)> = BTreeMap::new();
     for (p, c) in pages.iter().zip(cleaned) {
         let (text, title) = c.clone().unwrap_or_default();
         let model = scored(&text, title.as_deref(), &p.gold);

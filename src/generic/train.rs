@@ -306,9 +306,9 @@ fn grow(
         let mut best: Option<(f32, usize, usize)> = None;
         for f in 0..WIDTH {
             let (mut gl, mut hl) = (0f32, 0f32);
-            for b in 0..cuts[f].len() {
-                gl += hist[f][b].0;
-                hl += hist[f][b].1;
+            for (b, cell) in hist[f].iter().enumerate().take(cuts[f].len()) {
+                gl += cell.0;
+                hl += cell.1;
                 let (gr, hr) = (gs - gl, hs - hl);
                 if hl < params.min_child || hr < params.min_child {
                     continue;
