@@ -122,13 +122,7 @@ pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -
             })
             .collect();
         let inputs_had_gone = inputs.iter().any(|input| input.gone);
-        let kept: Vec<&features::Features> = inputs
-            .iter()
-            .filter(|input| !input.gone)
-            .map(|input| &input.measure.f)
-            .collect();
-        let lang = article::page_lang(&kept);
-        let mut plan = article::plan(&inputs, lang, work.metadata.title.as_deref(), url);
+        let mut plan = plan_page(&inputs, work.metadata.title.as_deref(), url);
         if let Some(m) = model {
             model::revise(&inputs, &mut plan, m);
         }
@@ -172,6 +166,17 @@ pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -
     outcome
 }
 
+/// The hand-set classifier's plan for a page's lines, in the language of the lines still kept.
+fn plan_page(inputs: &[article::Input], title: Option<&str>, url: Option<&str>) -> article::Plan {
+    let kept: Vec<&features::Features> = inputs
+        .iter()
+        .filter(|input| !input.gone)
+        .map(|input| &input.measure.f)
+        .collect();
+    let lang = article::page_lang(&kept);
+    article::plan(inputs, lang, title, url)
+}
+
 /// One line as the trainer sees it: its number, text and features.
 #[derive(Clone, Debug)]
 pub struct LineRow {
@@ -198,13 +203,7 @@ pub fn line_rows(work: &Work, url: Option<&str>) -> Vec<LineRow> {
     if !inputs.iter().any(|input| !input.gone) {
         return Vec::new();
     }
-    let kept: Vec<&features::Features> = inputs
-        .iter()
-        .filter(|input| !input.gone)
-        .map(|input| &input.measure.f)
-        .collect();
-    let lang = article::page_lang(&kept);
-    let plan = article::plan(&inputs, lang, work.metadata.title.as_deref(), url);
+    let plan = plan_page(&inputs, work.metadata.title.as_deref(), url);
     let rows = model::rows(&inputs, &plan);
     (0..inputs.len())
         .filter(|&k| !inputs[k].gone && Some(k) != plan.headline)

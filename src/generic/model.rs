@@ -390,6 +390,19 @@ pub struct Trees {
     pub trees: Vec<Vec<Node>>,
 }
 
+/// The value of the leaf a row reaches in `tree`.
+pub fn leaf(tree: &[Node], row: &Row) -> f32 {
+    let mut at = 0;
+    while let Some(f) = tree[at].feature {
+        at = if row[f] <= tree[at].threshold {
+            tree[at].left
+        } else {
+            tree[at].right
+        };
+    }
+    tree[at].value
+}
+
 /// Why a model file could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -405,19 +418,7 @@ pub enum ModelError {
 impl Trees {
     /// The log-odds score of a row.
     pub fn score(&self, row: &Row) -> f32 {
-        let mut s = self.bias;
-        for tree in &self.trees {
-            let mut at = 0;
-            while let Some(f) = tree[at].feature {
-                at = if row[f] <= tree[at].threshold {
-                    tree[at].left
-                } else {
-                    tree[at].right
-                };
-            }
-            s += tree[at].value;
-        }
-        s
+        self.bias + self.trees.iter().map(|t| leaf(t, row)).sum::<f32>()
     }
 
     /// The contribution of each feature to a row's score (they sum to the score less the

@@ -8,7 +8,7 @@
 //! Each split node keeps the value it would have as a leaf, so a decision can be explained
 //! ([`super::model::Trees::explain`]).
 
-use super::model::{Node, Row, Trees, WIDTH};
+use super::model::{leaf, Node, Row, Trees, WIDTH};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -237,18 +237,6 @@ fn keep_in_sample(i: u32, t: usize, share: f32) -> bool {
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;
     (x % 1000) as f32 / 1000.0 < share
-}
-
-fn leaf(tree: &[Node], row: &Row) -> f32 {
-    let mut at = 0;
-    while let Some(f) = tree[at].feature {
-        at = if row[f] <= tree[at].threshold {
-            tree[at].left
-        } else {
-            tree[at].right
-        };
-    }
-    tree[at].value
 }
 
 /// Sums of gradients and hessians per feature and bin.
