@@ -162,6 +162,7 @@ impl Work {
                 original: line.original,
                 text: line.text.clone(),
                 rule: rule.to_string(),
+                why: None,
             });
         }
     }
@@ -449,6 +450,7 @@ impl Work {
                                 original: WorkLine::span_of(&origins, start..start + trimmed.len()),
                                 text: trimmed.to_string(),
                                 rule: id.to_string(),
+                                why: None,
                             })
                         })
                         .collect();

@@ -32,6 +32,7 @@ fn classify(
     work: &mut Work,
     files: &[&RuleFile],
     url: Option<&str>,
+    model: Option<&generic::model::Trees>,
     trace: &mut dyn FnMut(&Rule, bool),
 ) -> generic::Outcome {
     let state = |w: &Work| (w.removed.len(), w.rewrites, w.lifts);
@@ -42,7 +43,7 @@ fn classify(
     loop {
         rounds += 1;
         let before = state(work);
-        let mut outcome = generic::clean(work, url);
+        let mut outcome = generic::clean(work, url, model);
         for note in std::mem::take(&mut outcome.notes) {
             if !notes.contains(&note) {
                 notes.push(note);
@@ -69,6 +70,7 @@ pub struct Cleaner {
     default_site: Option<String>,
     site_rules: bool,
     classifier: bool,
+    model: Option<std::sync::Arc<generic::model::Trees>>,
 }
 
 impl Cleaner {
@@ -79,6 +81,7 @@ impl Cleaner {
             default_site: None,
             site_rules: true,
             classifier: true,
+            model: None,
         }
     }
 
@@ -101,6 +104,29 @@ impl Cleaner {
     pub fn classifier(mut self, on: bool) -> Cleaner {
         self.classifier = on;
         self
+    }
+
+    /// The trained line model that revises the classifier's verdicts (`crate::generic::model`);
+    /// `None` leaves the hand-set classifier alone.
+    pub fn model(mut self, model: Option<std::sync::Arc<generic::model::Trees>>) -> Cleaner {
+        self.model = model;
+        self
+    }
+
+    /// The feature rows the line model would judge for `doc` (after the rules), or none when
+    /// the classifier would not run on it: what the trainer learns from.
+    pub fn line_rows(&self, doc: &Document) -> Vec<generic::LineRow> {
+        let lines = segment::split_lines(&doc.text);
+        let normalized = segment::normalized_from(&doc.text, &lines);
+        let (matched, files) = self.plan_normalized(doc, &normalized);
+        drop(normalized);
+        let mut work = Work::new(lines);
+        work.metadata = doc.metadata.clone();
+        work.apply_files(&files, &mut |_, _| {});
+        if self.site_rules && matched.file.is_some() {
+            return Vec::new();
+        }
+        generic::line_rows(&work, doc.url.as_deref())
     }
 
     /// Whether `qualified` names something that can remove text: a loaded rule (`file:id`) or
@@ -162,8 +188,9 @@ impl Cleaner {
         work.metadata = doc.metadata.clone();
         work.apply_files(&files, trace);
         let site_file = self.site_rules && matched.file.is_some();
+        let model = self.model.as_deref();
         let mut judged = (self.classifier && !site_file)
-            .then(|| classify(&mut work, &files, doc.url.as_deref(), trace));
+            .then(|| classify(&mut work, &files, doc.url.as_deref(), model, trace));
         work.removed.sort_by_key(|r| r.line);
         let mut classes = judged
             .as_mut()
