@@ -153,6 +153,18 @@ pub struct RuleArgs {
                      menus, link lists, footers, comments and appended stories."
     )]
     pub no_classifier: bool,
+    /// Let the trained line model decide what the classifier keeps (see docs/generic.md).
+    #[arg(
+        long,
+        help_heading = "Rules",
+        long_help = "Let the trained line model (gradient-boosted trees compiled into the \
+                     binary, trained on the WCXB pages) re-decide each line the classifier \
+                     judged, from the classifier's verdicts and the line's context on the page. \
+                     Removals it makes are attributed to classifier:model; a kept line's class \
+                     names the features that weighed most. Site rule files still win: the \
+                     model runs only where the classifier does."
+    )]
+    pub line_model: bool,
 }
 
 /// Where results go.

@@ -234,6 +234,9 @@ pub struct Removal {
     pub text: String,
     /// The qualified id of the rule: `<rule file>:<rule id>`.
     pub rule: String,
+    /// For a removal by the line model: the features that weighed most against the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// The result of cleaning one document.

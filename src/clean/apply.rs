@@ -5,7 +5,8 @@
 use super::segment::{word_count, Line};
 use crate::document::{Metadata, Removal, Span};
 use crate::metadata::{normalize_credits, parse_date, parse_offset};
-use crate::rules::{Action, LiftLine, Rule, Scope};
+use crate::rules::matcher::Union;
+use crate::rules::{Action, LiftLine, Rule, RuleFile, Scope};
 
 /// A kept line of at least this many words counts as a body paragraph for `after_body`.
 pub const BODY_MIN_WORDS: usize = 10;
@@ -16,8 +17,9 @@ pub struct WorkLine {
     pub number: usize,
     pub text: String,
     pub kept: bool,
-    /// `word_count(text)`, kept up to date: scopes ask for it on every line for every rule.
-    pub words: usize,
+    /// `word_count(text)`, counted when a scope or the headline test first asks, and again
+    /// after a rewrite.
+    words: std::cell::OnceCell<usize>,
     /// Where `text` stands in the document (for a rewritten line, from its first kept code
     /// point to its last).
     pub original: Span,
@@ -28,6 +30,11 @@ pub struct WorkLine {
 }
 
 impl WorkLine {
+    /// How many words `text` holds, as [`word_count`] counts them (counted once).
+    pub fn words(&self) -> usize {
+        *self.words.get_or_init(|| word_count(&self.text))
+    }
+
     /// The document code point each byte of `text` came from: kept after a rewrite, made on
     /// demand before one.
     fn origins(&self) -> std::borrow::Cow<'_, [usize]> {
@@ -62,6 +69,9 @@ pub struct Work {
     /// `memo[s * lines.len() + i]` (0 not asked yet, 1 no, 2 yes). Rules run to a fixpoint,
     /// so most are asked about the same unchanged line again; a rewrite forgets that line.
     memo: Vec<u8>,
+    /// While `apply_all` runs with unions: which patterns of union `u` match line `i`, at
+    /// `union_memo[u * lines.len() + i]` (`None` not asked yet).
+    union_memo: Vec<Option<u64>>,
     /// Buffers every rule application reuses (kept lines, scope, candidates).
     scratch: Scratch,
 }
@@ -76,16 +86,49 @@ struct Scratch {
 }
 
 /// Which pattern of a rule a match question is about, for the memo: its index in the rule
-/// list `apply_all` runs (`None` outside it) and which of the rule's two patterns.
+/// list `apply_all` runs (`None` outside it), and where the rule's patterns sit in a union of
+/// its file, if they do.
 #[derive(Clone, Copy)]
-struct Slot(Option<usize>);
+struct Slot<'u> {
+    rule: Option<usize>,
+    union: Option<InUnion<'u>>,
+}
 
-impl Slot {
-    fn first(self) -> Option<usize> {
-        self.0.map(|r| 2 * r)
+/// A rule's place in a union: the union, its number among the unions `apply_all` runs, and
+/// the union's index of each of the rule's two patterns.
+#[derive(Clone, Copy)]
+struct InUnion<'u> {
+    union: &'u Union,
+    number: usize,
+    patterns: [Option<u8>; 2],
+}
+
+/// One pattern of a rule, for [`Work::is_match`]: its memo cell column and its union bit.
+#[derive(Clone, Copy)]
+struct Asked<'u> {
+    cell: Option<usize>,
+    union: Option<(&'u Union, usize, u8)>,
+}
+
+impl<'u> Slot<'u> {
+    const NONE: Slot<'static> = Slot {
+        rule: None,
+        union: None,
+    };
+
+    fn pattern(self, k: usize) -> Asked<'u> {
+        Asked {
+            cell: self.rule.map(|r| 2 * r + k),
+            union: self
+                .union
+                .and_then(|u| Some((u.union, u.number, u.patterns[k]?))),
+        }
     }
-    fn second(self) -> Option<usize> {
-        self.0.map(|r| 2 * r + 1)
+    fn first(self) -> Asked<'u> {
+        self.pattern(0)
+    }
+    fn second(self) -> Asked<'u> {
+        self.pattern(1)
     }
 }
 
@@ -97,7 +140,7 @@ impl Work {
             .map(|l| WorkLine {
                 kept: !l.text.is_empty(),
                 number: l.number,
-                words: word_count(&l.text),
+                words: std::cell::OnceCell::new(),
                 text: l.text,
                 original: l.original,
                 origins: None,
@@ -119,6 +162,7 @@ impl Work {
                 original: line.original,
                 text: line.text.clone(),
                 rule: rule.to_string(),
+                why: None,
             });
         }
     }
@@ -132,12 +176,29 @@ impl Work {
             .map(|(i, _)| i)
     }
 
-    /// Whether `pattern` (memo slot `slot`) matches kept line `i`.
-    fn is_match(&mut self, slot: Option<usize>, pattern: &regex::Regex, i: usize) -> bool {
-        let Some(slot) = slot else {
+    /// Whether `pattern` (asked as `asked`) matches kept line `i`. A pattern in a union is
+    /// answered by one pass of the union over the line, which answers the union's other
+    /// patterns on that line too.
+    fn is_match(&mut self, asked: Asked<'_>, pattern: &regex::Regex, i: usize) -> bool {
+        let n = self.lines.len();
+        if let Some((union, number, bit)) = asked.union {
+            let cell = number * n + i;
+            let bits = match self.union_memo[cell] {
+                Some(bits) => Some(bits),
+                None => {
+                    let bits = union.matches(&self.lines[i].text);
+                    self.union_memo[cell] = bits;
+                    bits
+                }
+            };
+            if let Some(bits) = bits {
+                return bits >> bit & 1 == 1;
+            }
+        }
+        let Some(slot) = asked.cell else {
             return pattern.is_match(&self.lines[i].text);
         };
-        let cell = slot * self.lines.len() + i;
+        let cell = slot * n + i;
         match self.memo[cell] {
             1 => false,
             2 => true,
@@ -149,11 +210,14 @@ impl Work {
         }
     }
 
-    /// Forgets what the memo knows of line `i` (its text changed).
+    /// Forgets what the memos know of line `i` (its text changed).
     fn forget(&mut self, i: usize) {
-        let n = self.lines.len();
-        for cell in self.memo.iter_mut().skip(i).step_by(n.max(1)) {
+        let n = self.lines.len().max(1);
+        for cell in self.memo.iter_mut().skip(i).step_by(n) {
             *cell = 0;
+        }
+        for cell in self.union_memo.iter_mut().skip(i).step_by(n) {
+            *cell = None;
         }
     }
 
@@ -163,18 +227,73 @@ impl Work {
     /// unless a rewrite changed some line's text (then all are). `trace` hears after each rule
     /// whether it changed anything.
     pub fn apply_all(&mut self, rules: &[&Rule], trace: &mut dyn FnMut(&Rule, bool)) {
+        let rules: Vec<(&Rule, Option<InUnion>)> = rules.iter().map(|&r| (r, None)).collect();
+        self.run(&rules, 0, true, trace);
+    }
+
+    /// [`Work::apply_all`] with the rules of `files` in order, each file's line patterns matched
+    /// in one pass of its union where it has one.
+    pub fn apply_files(&mut self, files: &[&RuleFile], trace: &mut dyn FnMut(&Rule, bool)) {
+        self.apply_files_from(files, true, trace);
+    }
+
+    /// [`Work::apply_files`] after lines were removed by something else than these rules (the
+    /// classifier), when no rule has changed a line since they last ran: only the rules whose
+    /// effect depends on other lines can act anew, so only they run, to a fixpoint again.
+    pub fn reapply_files(&mut self, files: &[&RuleFile], trace: &mut dyn FnMut(&Rule, bool)) {
+        self.apply_files_from(files, false, trace);
+    }
+
+    fn apply_files_from(
+        &mut self,
+        files: &[&RuleFile],
+        everything: bool,
+        trace: &mut dyn FnMut(&Rule, bool),
+    ) {
+        let mut unions = 0;
+        let mut rules: Vec<(&Rule, Option<InUnion>)> = Vec::new();
+        for file in files {
+            let number = unions;
+            unions += usize::from(file.union.is_some());
+            rules.extend(file.rules.iter().enumerate().map(|(r, rule)| {
+                let in_union = file.union.as_ref().map(|u| InUnion {
+                    union: &u.union,
+                    number,
+                    patterns: u.slots[r],
+                });
+                (rule, in_union)
+            }));
+        }
+        self.run(&rules, unions, everything, trace);
+    }
+
+    /// Runs `rules` (each with its place in one of `unions` unions) to a fixpoint, all of them
+    /// in the first pass if `everything`, else only those that depend on neighbours until a
+    /// rewrite.
+    fn run(
+        &mut self,
+        rules: &[(&Rule, Option<InUnion>)],
+        unions: usize,
+        mut everything: bool,
+        trace: &mut dyn FnMut(&Rule, bool),
+    ) {
         self.memo.clear();
         self.memo.resize(2 * rules.len() * self.lines.len(), 0);
-        let mut everything = true;
+        self.union_memo.clear();
+        self.union_memo.resize(unions * self.lines.len(), None);
         for _ in 0..=self.lines.len() {
             let (removed, rewrites) = (self.removed.len(), self.rewrites);
-            for (r, rule) in rules
+            for (r, (rule, union)) in rules
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| everything || r.depends_on_neighbours())
+                .filter(|(_, (r, _))| everything || r.depends_on_neighbours())
             {
                 let before = (self.removed.len(), self.rewrites, self.lifts);
-                self.apply_in(rule, Slot(Some(r)));
+                let slot = Slot {
+                    rule: Some(r),
+                    union: *union,
+                };
+                self.apply_in(rule, slot);
                 trace(
                     rule,
                     before != (self.removed.len(), self.rewrites, self.lifts),
@@ -186,11 +305,12 @@ impl Work {
             everything = self.rewrites != rewrites;
         }
         self.memo = Vec::new();
+        self.union_memo = Vec::new();
     }
 
     /// Applies one rule once.
     pub fn apply(&mut self, rule: &Rule) {
-        self.apply_in(rule, Slot(None));
+        self.apply_in(rule, Slot::NONE);
     }
 
     fn apply_in(&mut self, rule: &Rule, slot: Slot) {
@@ -330,12 +450,13 @@ impl Work {
                                 original: WorkLine::span_of(&origins, start..start + trimmed.len()),
                                 text: trimmed.to_string(),
                                 rule: id.to_string(),
+                                why: None,
                             })
                         })
                         .collect();
                     self.removed.extend(cut);
                     let line = &mut self.lines[i];
-                    line.words = word_count(&rewritten.text);
+                    line.words = std::cell::OnceCell::new();
                     line.original = WorkLine::span_of(&rewritten.origins, 0..rewritten.text.len());
                     line.text = rewritten.text;
                     line.origins = Some(rewritten.origins);
@@ -348,6 +469,7 @@ impl Work {
                 line,
                 keep,
                 timezone,
+                captor,
             } => {
                 let offset = timezone.as_deref().and_then(parse_offset);
                 let candidates = match line {
@@ -361,21 +483,31 @@ impl Work {
                     LiftLine::First => &[][..],
                     LiftLine::Any => candidates,
                 };
+                // A union or the DFA answers "does it match" far faster than `regex`'s capture
+                // engine; a captor answers both at once.
+                let ask_first =
+                    !candidates.is_empty() && (slot.first().union.is_some() || !captor.applies());
                 for &i in candidates {
-                    // The DFA answers "does it match" far faster than the capture engine.
-                    if !self.is_match(slot.first(), pattern, i) {
+                    if ask_first && !self.is_match(slot.first(), pattern, i) {
                         continue;
                     }
-                    let Some(caps) = pattern.captures(&self.lines[i].text) else {
+                    let text = self.lines[i].text.as_str();
+                    let groups = match captor.captures(text) {
+                        Some(groups) => groups,
+                        None => pattern.captures(text).map(|caps| {
+                            pattern
+                                .capture_names()
+                                .flatten()
+                                .map(|name| (name, caps.name(name).map(|m| m.as_str())))
+                                .collect()
+                        }),
+                    };
+                    let Some(groups) = groups else {
                         continue;
                     };
                     let meta = &mut self.metadata;
-                    for name in pattern.capture_names().flatten() {
-                        let Some(value) = caps
-                            .name(name)
-                            .map(|m| m.as_str().trim())
-                            .filter(|v| !v.is_empty())
-                        else {
+                    for (name, value) in groups {
+                        let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
                             continue;
                         };
                         let slot = match name {
@@ -441,17 +573,18 @@ impl Work {
             return;
         }
         let mut body_before = 0;
+        // Words are counted only for lines a limit asks about.
         mask.extend(kept.iter().enumerate().map(|(ordinal, &i)| {
-            let words = self.lines[i].words;
+            let line = &self.lines[i];
             let ok = scope.first_lines.is_none_or(|n| ordinal < n)
                 && scope.after_body.is_none_or(|n| body_before >= n)
-                && scope.min_words.is_none_or(|n| words >= n)
-                && scope.max_words.is_none_or(|n| words <= n)
+                && scope.min_words.is_none_or(|n| line.words() >= n)
+                && scope.max_words.is_none_or(|n| line.words() <= n)
                 && (!scope.followed_by_headline
                     || kept
                         .get(ordinal + 1)
                         .is_some_and(|&j| self.lines[j].looks_like_headline()));
-            if words >= BODY_MIN_WORDS {
+            if scope.after_body.is_some() && line.words() >= BODY_MIN_WORDS {
                 body_before += 1;
             }
             ok
@@ -499,7 +632,7 @@ impl WorkLine {
     /// sentence.
     fn looks_like_headline(&self) -> bool {
         let text = &self.text;
-        (3..=25).contains(&self.words)
+        (3..=25).contains(&self.words())
             && text
                 .chars()
                 .next()

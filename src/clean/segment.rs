@@ -97,6 +97,19 @@ pub fn normalized_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// [`normalized_text`] of the text `lines` were split from ([`split_lines`]), borrowed when
+/// that is the text itself. Told by lengths alone: normalising only shortens a line (trimmed
+/// ends, NBSP's two bytes to a space's one), so when no `\r` ends a line and the lines add up
+/// to the whole text, every line is as read.
+pub fn normalized_from<'t>(text: &'t str, lines: &[Line]) -> std::borrow::Cow<'t, str> {
+    let joined = lines.iter().map(|l| l.text.len()).sum::<usize>() + lines.len().saturating_sub(1);
+    if joined == text.len() && memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(join_lines(lines))
+    }
+}
+
 /// The texts of `lines` joined by `\n`: [`normalized_text`] of the text they were split from.
 pub fn join_lines(lines: &[Line]) -> String {
     let mut joined = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
@@ -167,10 +180,23 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(normalized_text("a\r\nb\rc \u{a0}\n"), "a\nb\nc\n");
-        for text in ["a\r\nb\rc \u{a0}\n", "", "\n", " x \n\ny", "\u{feff}T\r"] {
+        for text in [
+            "a\r\nb\rc \u{a0}\n",
+            "",
+            "\n",
+            " x \n\ny",
+            "\u{feff}T\r",
+            "a\nb",
+            "a\n\nb\n",
+            "\u{a0}",
+        ] {
+            let lines = split_lines(text);
+            assert_eq!(join_lines(&lines), normalized_text(text), "{text:?}");
+            let from = normalized_from(text, &lines);
+            assert_eq!(from, normalized_text(text), "{text:?}");
             assert_eq!(
-                join_lines(&split_lines(text)),
-                normalized_text(text),
+                matches!(from, std::borrow::Cow::Borrowed(_)),
+                matches!(normalized_text(text), std::borrow::Cow::Borrowed(_)),
                 "{text:?}"
             );
         }

@@ -62,12 +62,24 @@ pub fn render(text: &str, doc: &CleanDoc) -> String {
         .iter()
         .map(|p| (p.line, p.text.as_str()))
         .collect();
+    // Why the line model kept or dropped a line, shown under it.
+    let mut model_why: HashMap<usize, &str> = doc
+        .paragraphs
+        .iter()
+        .filter_map(|p| {
+            let class = p.class.as_deref()?;
+            class.find("model: ").map(|at| (p.line, &class[at..]))
+        })
+        .collect();
     let mut removed: HashMap<usize, Vec<(&str, &str)>> = HashMap::new();
     for r in &doc.removed {
         removed
             .entry(r.line)
             .or_default()
             .push((r.rule.as_str(), r.text.as_str()));
+        if let Some(why) = &r.why {
+            model_why.insert(r.line, why);
+        }
     }
     let width = doc
         .removed
@@ -97,6 +109,9 @@ pub fn render(text: &str, doc: &CleanDoc) -> String {
             (None, None) => {
                 let _ = writeln!(out, "{n:>4}");
             }
+        }
+        if let Some(why) = model_why.get(&n) {
+            let _ = writeln!(out, "{:>4}   {:width$}    {why}", "", "");
         }
     }
     out

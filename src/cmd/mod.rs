@@ -46,7 +46,11 @@ pub fn cleaner(args: &RuleArgs) -> anyhow::Result<Cleaner> {
     Ok(Cleaner::new(load_rules(args)?)
         .default_site(args.site.clone())
         .site_rules(!args.no_site_rules)
-        .classifier(!args.no_classifier))
+        .classifier(!args.no_classifier)
+        .model(
+            args.line_model
+                .then(|| std::sync::Arc::new(crate::generic::model::embedded().clone())),
+        ))
 }
 
 /// The reader of the input flags' files and directories.

@@ -42,6 +42,12 @@ pub struct Plan {
     pub headline: Option<usize>,
     /// Why the result is unusual (a fallback), for the record's notes.
     pub note: Option<String>,
+    /// The article's run: its first and last line.
+    pub run: (usize, usize),
+    /// Each line's context-free class and its class after the context revision.
+    pub classes: Vec<(Class, Class)>,
+    /// Why a line is removed, beyond its reason, when the line model removed it.
+    pub why: Vec<Option<String>>,
 }
 
 /// One line with what the classifier knows of it.
@@ -207,6 +213,9 @@ pub fn plan(inputs: &[Input], lang: Lang, title: Option<&str>, url: Option<&str>
         verdicts,
         headline,
         note,
+        run: (start, end),
+        classes: lines.iter().map(|l| (l.cf, l.class)).collect(),
+        why: Vec::new(),
     }
 }
 
@@ -349,14 +358,18 @@ fn comments_start(lines: &[Line], start: usize, end: usize) -> Option<usize> {
 /// Whether `text` looks like a headline: 3 to 25 words, starting with a capital, a digit or a
 /// quote, not ending like a statement.
 fn headline_like(l: &Line) -> bool {
-    !l.gone
-        && (3..=25).contains(&l.f.words)
-        && l.text
+    !l.gone && headline_like_text(l.text, l.f.words, l.marker)
+}
+
+/// [`headline_like`] on a line's text, word count and marker.
+pub(crate) fn headline_like_text(text: &str, words: usize, marker: Marker) -> bool {
+    (3..=25).contains(&words)
+        && text
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase() || c.is_numeric() || "‘“'\"¿¡".contains(c))
-        && !l.text.ends_with(['.', ',', ';', ':'])
-        && l.marker == Marker::None
+        && !text.ends_with(['.', ',', ';', ':'])
+        && marker == Marker::None
 }
 
 /// A section label: one to three words in capitals (`TERRORISM`, `REINDEER GAMES`), letters
@@ -377,7 +390,7 @@ fn body_like(l: &Line) -> bool {
 
 /// Content words of a line: tokens of three characters or more that are not function words
 /// or numbers.
-fn content_words(text: &str, lang: Lang, mut push: impl FnMut(&str)) {
+pub(crate) fn content_words(text: &str, lang: Lang, mut push: impl FnMut(&str)) {
     let mut tokens = Tokens::new(text);
     while let Some(t) = tokens.next() {
         if t.chars().count() >= 3 && !t.chars().all(|c| c.is_numeric()) && !lang.is_stop(t) {

@@ -29,6 +29,8 @@ pub mod classify;
 pub mod features;
 pub mod lang;
 pub mod markers;
+pub mod model;
+pub mod train;
 
 pub use lang::Lang;
 
@@ -55,6 +57,7 @@ pub const REASONS: &[&str] = &[
     "short-boilerplate",
     "not-sentences",
     "few-stop-words",
+    "model",
 ];
 
 /// Whether `rule` (a qualified id from a [`Removal`]) names a classifier decision.
@@ -86,7 +89,10 @@ const MAX_ROUNDS: usize = 6;
 /// see only the lines kept so far, exactly what cleaning the cleaned text again would see, and
 /// run until nothing more is removed. The result is a fixed point, so cleaning is idempotent:
 /// context-dependent verdicts cannot change when the clutter around the article is gone.
-pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
+///
+/// With a `model`, each round's plan is revised by it ([`model::revise`]): the trained line
+/// model decides what stays, with the plan's verdicts among its inputs.
+pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -> Outcome {
     let mut outcome = Outcome {
         classes: vec![None; work.lines.len()],
         ..Outcome::default()
@@ -116,13 +122,10 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
             })
             .collect();
         let inputs_had_gone = inputs.iter().any(|input| input.gone);
-        let kept: Vec<&features::Features> = inputs
-            .iter()
-            .filter(|input| !input.gone)
-            .map(|input| &input.measure.f)
-            .collect();
-        let lang = article::page_lang(&kept);
-        let plan = article::plan(&inputs, lang, work.metadata.title.as_deref(), url);
+        let mut plan = plan_page(&inputs, work.metadata.title.as_deref(), url);
+        if let Some(m) = model {
+            model::revise(&inputs, &mut plan, m);
+        }
         let texts: Vec<&str> = inputs.iter().map(|input| input.text).collect();
         outcome.lang = Some(plan.lang);
         if let Some(note) = plan.note.filter(|n| !outcome.notes.contains(n)) {
@@ -134,7 +137,7 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
             }
         }
         let mut changed = false;
-        for (k, verdict) in plan.verdicts.into_iter().enumerate() {
+        for (k, verdict) in std::mem::take(&mut plan.verdicts).into_iter().enumerate() {
             let i = present[k];
             match verdict {
                 article::Verdict::Gone => {}
@@ -149,6 +152,7 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
                         original: line.original,
                         text: line.text.clone(),
                         rule: format!("{RULE_PREFIX}:{reason}"),
+                        why: plan.why.get(k).cloned().flatten(),
                     });
                 }
             }
@@ -160,6 +164,55 @@ pub fn clean(work: &mut Work, url: Option<&str>) -> Outcome {
         }
     }
     outcome
+}
+
+/// The hand-set classifier's plan for a page's lines, in the language of the lines still kept.
+fn plan_page(inputs: &[article::Input], title: Option<&str>, url: Option<&str>) -> article::Plan {
+    let kept: Vec<&features::Features> = inputs
+        .iter()
+        .filter(|input| !input.gone)
+        .map(|input| &input.measure.f)
+        .collect();
+    let lang = article::page_lang(&kept);
+    article::plan(inputs, lang, title, url)
+}
+
+/// One line as the trainer sees it: its number, text and features.
+#[derive(Clone, Debug)]
+pub struct LineRow {
+    /// The 1-based input line.
+    pub line: usize,
+    pub text: String,
+    pub row: model::Row,
+}
+
+/// The feature rows of the lines of `work` (after rules) that a first round of [`clean`] would
+/// judge: every kept line but the headline.
+pub fn line_rows(work: &Work, url: Option<&str>) -> Vec<LineRow> {
+    let present: Vec<usize> = (0..work.lines.len())
+        .filter(|&i| !work.lines[i].text.is_empty())
+        .collect();
+    let inputs: Vec<article::Input> = present
+        .iter()
+        .map(|&i| article::Input {
+            text: work.lines[i].text.as_str(),
+            gone: !work.lines[i].kept,
+            measure: article::Measure::of(&work.lines[i].text),
+        })
+        .collect();
+    if !inputs.iter().any(|input| !input.gone) {
+        return Vec::new();
+    }
+    let plan = plan_page(&inputs, work.metadata.title.as_deref(), url);
+    let rows = model::rows(&inputs, &plan);
+    (0..inputs.len())
+        .filter(|&k| !inputs[k].gone && Some(k) != plan.headline)
+        .map(|k| LineRow {
+            line: work.lines[present[k]].number,
+            text: inputs[k].text.to_string(),
+            row: rows[k],
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 //! for rule authors in `rules/README.md`.
 
 mod error;
+pub mod matcher;
 pub mod parse;
 mod validate;
 
 pub use error::{LoadErrors, RuleError, RuleErrorKind};
 pub use validate::validate;
 
+use matcher::{Captor, Union};
 use regex::Regex;
 use std::path::{Path, PathBuf};
 
@@ -115,6 +117,9 @@ pub enum Action {
         line: LiftLine,
         keep: bool,
         timezone: Option<String>,
+        /// `pattern` as a one-pass DFA, if it is one (see [`matcher::Captor`]): its groups
+        /// without `regex`'s backtracker.
+        captor: Captor,
     },
 }
 
@@ -181,8 +186,64 @@ pub struct RuleFile {
     pub platforms: Vec<String>,
     pub fingerprint: Option<Fingerprint>,
     pub rules: Vec<Rule>,
+    /// The file's line patterns in one lazy DFA, for files with many of them.
+    pub union: Option<FileUnion>,
     /// FNV-1a 64 hash of the file's bytes: the rule file's version in run reports.
     pub digest: String,
+}
+
+/// A rule file's line patterns matched in one pass (see [`matcher::Union`]), and where each
+/// rule's patterns sit in it.
+#[derive(Clone, Debug)]
+pub struct FileUnion {
+    pub union: Union,
+    /// For rule `r` of the file, the union's index of its first and of its second pattern
+    /// (`None` for a pattern left out: a `line = "first"` lift looks at one line only).
+    pub slots: Vec<[Option<u8>; 2]>,
+}
+
+impl FileUnion {
+    /// The union of `rules`' line patterns, if there are enough of them to pay
+    /// ([`matcher::UNION_MIN_PATTERNS`]) and the lazy DFA takes them all.
+    pub fn build(rules: &[Rule]) -> Option<FileUnion> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut slots = Vec::with_capacity(rules.len());
+        for rule in rules {
+            let mut slot = [None, None];
+            for (k, pattern) in rule.action.line_patterns().into_iter().enumerate() {
+                if let Some(pattern) = pattern {
+                    slot[k] = u8::try_from(patterns.len()).ok();
+                    patterns.push(pattern.as_str());
+                }
+            }
+            slots.push(slot);
+        }
+        if patterns.len() < matcher::UNION_MIN_PATTERNS {
+            return None;
+        }
+        let union = Union::build(&patterns)?;
+        Some(FileUnion { union, slots })
+    }
+}
+
+impl Action {
+    /// The patterns the action asks of lines in its scope, for a union: its first and second
+    /// (a block's end, an appended story's headline). A `line = "first"` lift asks of one
+    /// line only and stays out.
+    fn line_patterns(&self) -> [Option<&Regex>; 2] {
+        match self {
+            Action::DropLine { pattern } | Action::Rewrite { pattern, .. } => [Some(pattern), None],
+            Action::Lift {
+                pattern,
+                line: LiftLine::Any,
+                ..
+            } => [Some(pattern), None],
+            Action::Lift { .. } | Action::DedupeLine => [None, None],
+            Action::DropBlock { start, end } => [Some(start), Some(end)],
+            Action::CutFrom { marker } => [Some(marker), None],
+            Action::CutAppended { label, headline } => [Some(label), headline.as_ref()],
+        }
+    }
 }
 
 /// A validated set of rule files.

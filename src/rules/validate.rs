@@ -1,10 +1,11 @@
 //! Raw rule files to compiled [`RuleFile`]s: compile every regex, check that each action has
 //! the keys it needs and no others, reject duplicate ids. Every error names file and line.
 
+use super::matcher::Captor;
 use super::parse::{self, line_of, RawFile, RawRule};
 use super::{
-    digest, Action, FileKind, Fingerprint, LiftLine, Rule, RuleError, RuleErrorKind, RuleFile,
-    Scope,
+    digest, Action, FileKind, FileUnion, Fingerprint, LiftLine, Rule, RuleError, RuleErrorKind,
+    RuleFile, Scope,
 };
 use regex::{Regex, RegexBuilder};
 use std::path::Path;
@@ -175,6 +176,7 @@ impl Context<'_> {
                 rules.push(rule);
             }
         }
+        let union = FileUnion::build(&rules);
         RuleFile {
             name,
             kind,
@@ -184,6 +186,7 @@ impl Context<'_> {
             platforms: site.platforms.iter().map(|p| p.get_ref().clone()).collect(),
             fingerprint,
             rules,
+            union,
             digest: digest(self.text.as_bytes()),
         }
     }
@@ -359,6 +362,7 @@ impl Context<'_> {
                     tz => tz.map(|t| t.into_inner()),
                 };
                 Action::Lift {
+                    captor: Captor::new(pattern.as_str()),
                     pattern,
                     line: which,
                     keep: raw.keep.is_some_and(|k| *k.get_ref()),
