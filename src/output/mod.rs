@@ -129,16 +129,23 @@ pub struct AtomicFile {
     file: Option<BufWriter<File>>,
 }
 
+/// Where `target` is staged: its parent directory, its file name, and the hidden
+/// `.NAME.newsclean-PID` beside it.
+fn staging_place(target: &Path) -> (&Path, String, PathBuf) {
+    let name = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
+    (parent, name, staging)
+}
+
 impl AtomicFile {
     pub fn create(target: &Path) -> Result<AtomicFile, OutputError> {
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
+        let (_, _, staging) = staging_place(target);
         let file = File::create(&staging).map_err(io_err(&staging))?;
         register(&staging);
         Ok(AtomicFile {
@@ -209,16 +216,9 @@ impl OutputDir {
         if target.exists() && !force {
             return Err(OutputError::Exists(target.to_path_buf()));
         }
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let (parent, name, staging) = staging_place(target);
         fs::create_dir_all(parent).map_err(io_err(parent))?;
         remove_stale_staging(parent, &name);
-        let staging = parent.join(format!(".{name}.newsclean-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
         }
