@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 COLUMNS = [
     "id", "site", "title", "section", "published", "updated", "author", "credits", "text",
     "paragraphs", "removed", "url", "site_source", "platforms", "source", "notes",
+    "metadata",
 ]
 
 
@@ -99,6 +100,12 @@ def as_record(row):
         del record["url"]
     if not record["notes"]:
         del record["notes"]
+    # Parquet holds the passed-through fields as one JSON text; JSONL leaves the key out
+    # when the input record had none.
+    if record["metadata"] is None:
+        del record["metadata"]
+    else:
+        record["metadata"] = json.loads(record["metadata"])
     return record
 
 
