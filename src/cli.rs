@@ -305,6 +305,17 @@ pub enum DedupMode {
 
 /// Near-duplicate detection settings. Defaults were chosen from measurements on a labelled
 /// syndication corpus (docs/dedup.md).
+/// A share between 0 and 1, checked when the flags are parsed so the error names the flag.
+fn share(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(_) => {
+            Err("must be between 0 and 1 (the share of a paragraph's words a copy covers)".into())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// Annotate (flag) or drop later copies.
@@ -315,11 +326,18 @@ pub struct DedupArgs {
         long,
         default_value_t = 0.5,
         value_name = "0..1",
+        value_parser = share,
         help_heading = "Dedup"
     )]
     pub similarity: f64,
     /// Largest simhash Hamming distance for the near-identical search.
-    #[arg(long, default_value_t = 3, value_name = "BITS", help_heading = "Dedup")]
+    #[arg(
+        long,
+        default_value_t = 3,
+        value_name = "BITS",
+        value_parser = clap::value_parser!(u32).range(..=15),
+        help_heading = "Dedup"
+    )]
     pub max_hamming: u32,
     /// With `--out -`: write the duplicates report (duplicates.jsonl) to FILE.
     #[arg(long, value_name = "FILE", help_heading = "Dedup")]

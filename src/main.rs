@@ -17,10 +17,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(e) if cmd::is_broken_pipe(&e) => Exit::Success.into(),
+        Err(e) if newsclean::exit_codes::is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
             eprintln!("newsclean: {e:#}");
-            if cmd::is_disk_full(&e) {
+            if newsclean::exit_codes::is_disk_full(&e) {
                 eprintln!("newsclean: the disk is full: free space or write elsewhere (a previous output was left as it was)");
             }
             Exit::Error.into()

@@ -6,23 +6,12 @@ use crate::exit_codes::Exit;
 use crate::pipeline::Pipeline;
 use crate::terminal::{cancel_on_signals, Terminal};
 use crate::{Cleaner, Rules};
-use std::io::Read;
 use std::time::Instant;
 
 pub fn run(args: &DedupCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     init_threads(&args.run)?;
     let input = &args.input;
-    let mut peek = [0u8; 2];
-    if std::fs::File::open(input)
-        .and_then(|mut f| f.read(&mut peek))
-        .is_ok_and(|n| n == 2 && crate::input::decode::is_gzip(&peek))
-    {
-        anyhow::bail!(
-            "{}: gzip-compressed records: decompress first (dedup reads records twice)",
-            input.display()
-        );
-    }
     if args.output.format == crate::cli::Format::Dolma {
         anyhow::bail!("--format dolma needs the original texts, which records do not hold: use `newsclean run INPUT... --format dolma`");
     }

@@ -14,12 +14,46 @@ use crate::exit_codes::Exit;
 use crate::input::{Fields, Reader, Selection};
 use crate::output::OutputError;
 use crate::pipeline::target::{Batch, Target};
-use crate::pipeline::{Cancel, Done, Outcome, PipelineError, Progress};
-use crate::terminal::message;
+use crate::pipeline::{Cancel, Done, Outcome, Pipeline, PipelineError, Progress};
+use crate::terminal::{cancel_on_signals, message, Terminal};
 use crate::{Cleaner, Rules};
 use anyhow::{anyhow, Context};
-use std::io;
 use std::time::Instant;
+
+/// Cleans the inputs (and with dedup flags finds their near-duplicates) into `--out`.
+pub fn batch(
+    input: &InputArgs,
+    output: &OutputArgs,
+    rules: &RuleArgs,
+    run: &RunArgs,
+    dedup: Option<&DedupArgs>,
+) -> anyhow::Result<Exit> {
+    let started = Instant::now();
+    init_threads(run)?;
+    let terminal = Terminal::new(run.quiet);
+    let cancel = cancel_on_signals();
+    let mut pipeline = Pipeline::new(cleaner(rules)?)
+        .removed_text(removed_text(output))
+        .keep_fields(input.keep_fields)
+        .cancel(cancel.clone())
+        .progress(&terminal);
+    if let Some(d) = dedup {
+        pipeline = pipeline.dedup(dedup_config(d)?, d.dedup.into());
+    }
+    let reader = reader(input);
+    let text_files = output.text_files(reader.text_only());
+    let duplicates_file = dedup.and_then(|d| d.duplicates.clone());
+    let target = target(output, text_files, dedup.is_some(), duplicates_file);
+    let done = write_batch(
+        &target,
+        &input.inputs,
+        &cancel,
+        &terminal,
+        started,
+        Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
+    )?;
+    Ok(finish(&done, started, run.quiet, output))
+}
 
 /// Loads `--rules DIR` or the built-in rules; any error in them stops the command.
 pub fn load_rules(args: &RuleArgs) -> anyhow::Result<Rules> {
@@ -72,17 +106,8 @@ pub fn fields(args: &InputArgs) -> Fields {
     }
 }
 
-/// The detector's settings from the flags, each checked under its flag's name.
+/// The detector's settings from the flags (their ranges are checked when parsed).
 pub fn dedup_config(args: &DedupArgs) -> anyhow::Result<DedupConfig> {
-    if !(0.0..=1.0).contains(&args.similarity) {
-        anyhow::bail!(
-            "--similarity {}: must be between 0 and 1 (the share of a paragraph's words a copy covers)",
-            args.similarity
-        );
-    }
-    if args.max_hamming > 15 {
-        anyhow::bail!("--max-hamming {}: must be at most 15", args.max_hamming);
-    }
     let config = DedupConfig {
         copy_threshold: args.similarity,
         max_hamming: args.max_hamming,
@@ -143,6 +168,7 @@ pub fn write_batch(
         .write(inputs, cancel, progress, started, batch)
         .map_err(|e| match e {
             PipelineError::Target(_)
+            | PipelineError::Input(_)
             | PipelineError::Output(OutputError::Exists(_) | OutputError::OverlapsInput { .. }) => {
                 anyhow::Error::new(e)
             }
@@ -172,26 +198,4 @@ pub fn finish(done: &Done, started: Instant, quiet: bool, out: &OutputArgs) -> E
     } else {
         Exit::Success
     }
-}
-
-/// Whether an error chain is a closed stdout (`newsclean ... --out - | head`).
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<serde_json::Error>()
-                .is_some_and(|j| j.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
-    })
-}
-
-/// Whether an error chain is a full disk (ENOSPC) or quota.
-pub fn is_disk_full(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>().is_some_and(|io| {
-            matches!(
-                io.kind(),
-                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
-            )
-        })
-    })
 }

@@ -1,38 +1,10 @@
 //! `newsclean run`: clean, then find near-duplicate paragraphs across the whole batch, writing
 //! the annotated records, `duplicates.jsonl` and `run.json`.
 
-use super::{cleaner, dedup_config, finish, init_threads, reader, target, write_batch};
 use crate::cli::RunCommandArgs;
 use crate::exit_codes::Exit;
-use crate::pipeline::Pipeline;
-use crate::terminal::{cancel_on_signals, Terminal};
-use std::time::Instant;
 
 pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
-    let started = Instant::now();
-    init_threads(&args.run)?;
-    let terminal = Terminal::new(args.run.quiet);
-    let cancel = cancel_on_signals();
-    let pipeline = Pipeline::new(cleaner(&args.rules)?)
-        .dedup(dedup_config(&args.dedup)?, args.dedup.dedup.into())
-        .removed_text(super::removed_text(&args.output))
-        .keep_fields(args.input.keep_fields)
-        .cancel(cancel.clone())
-        .progress(&terminal);
-    let reader = reader(&args.input);
-    let target = target(
-        &args.output,
-        args.output.text_files(reader.text_only()),
-        true,
-        args.dedup.duplicates.clone(),
-    );
-    let done = write_batch(
-        &target,
-        &args.input.inputs,
-        &cancel,
-        &terminal,
-        started,
-        Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
-    )?;
-    Ok(finish(&done, started, args.run.quiet, &args.output))
+    let a = args;
+    super::batch(&a.input, &a.output, &a.rules, &a.run, Some(&a.dedup))
 }

@@ -9,6 +9,7 @@ use super::{Context, Outcome, PipelineError};
 use crate::dedup::spill::Spill;
 use crate::dedup::verify::Prepared;
 use crate::dedup::{DedupReport, Detector, ParagraphKey, ParagraphTexts};
+use crate::input::decode::is_gzip;
 use crate::input::jsonl::{Lines, RawLine};
 use crate::input::InputError;
 use crate::output::annotate::{annotate, splice_annotations, DedupMode};
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Records read per parallel chunk.
@@ -116,7 +117,17 @@ impl ParagraphTexts for StagedTexts {
 
 /// Opens a records file through the input reader, with its line limit.
 pub fn open_records(path: &Path) -> Result<Lines, PipelineError> {
-    let file = File::open(path).map_err(super::staging(path))?;
+    let mut file = File::open(path).map_err(super::staging(path))?;
+    // The records are read twice (sketch, then annotate), by offset: a stream cannot be.
+    let mut peek = [0u8; 2];
+    let gzip = file.read(&mut peek).is_ok_and(|n| n == 2 && is_gzip(&peek));
+    if gzip {
+        return Err(PipelineError::Input(format!(
+            "{}: gzip-compressed records: decompress first (dedup reads records twice)",
+            path.display()
+        )));
+    }
+    file.rewind().map_err(super::staging(path))?;
     Ok(Lines::new(
         path.to_path_buf(),
         Box::new(BufReader::with_capacity(1 << 20, file)),

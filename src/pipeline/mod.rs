@@ -66,6 +66,9 @@ pub enum PipelineError {
     /// The dedup settings are invalid.
     #[error("dedup settings: {0}")]
     Config(#[from] crate::dedup::DedupError),
+    /// The input cannot be read as asked (e.g. compressed records for `dedup`).
+    #[error("{0}")]
+    Input(String),
     /// The output cannot be written as asked (e.g. Parquet to stdout).
     #[error("{0}")]
     Target(String),

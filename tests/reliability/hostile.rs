@@ -484,7 +484,7 @@ fn an_out_of_range_similarity_is_told_by_its_flag() {
     d.write("in/a.txt", article("A headline for dedup"));
     let (code, _, stderr) = newsclean(&d, &["run", "in", "--out", "out", "--similarity", "2"]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("--similarity 2"), "{stderr}");
+    assert!(stderr.contains("'2' for '--similarity"), "{stderr}");
     assert!(!stderr.contains("copy_threshold"), "{stderr}");
     assert!(!d.path().join("out").exists());
 }

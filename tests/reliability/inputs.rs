@@ -603,3 +603,26 @@ fn ten_thousand_tiny_files() {
 fn hundred_thousand_tiny_files() {
     many_tiny_files(100_000);
 }
+
+// `dedup` reads its records twice by offset, so compressed records are refused up front, and
+// by the library too (the check was in the command layer, where library users missed it).
+#[test]
+fn the_library_refuses_compressed_records_for_dedup() {
+    use newsclean::output::JsonlSink;
+    use newsclean::pipeline::{Pipeline, PipelineError};
+    let d = dir!();
+    let record = serde_json::json!({"id": "a", "text": article("A compressed record")});
+    d.write("records.jsonl.gz", gzip(format!("{record}\n").as_bytes()));
+    std::fs::create_dir_all(d.path().join("out")).unwrap();
+    let mut sink = JsonlSink::create(&d.path().join("out"), false).unwrap();
+    let result = Pipeline::new(crate::util::cleaner()).dedup_records(
+        &d.path().join("records.jsonl.gz"),
+        &mut sink,
+        &d.path().join("out"),
+        None,
+    );
+    match result {
+        Err(PipelineError::Input(message)) => assert!(message.contains("decompress first")),
+        other => panic!("expected an input error, got {:?}", other.map(|done| done.outcome)),
+    }
+}
