@@ -78,8 +78,6 @@ pub struct Outcome {
     pub lang: Option<Lang>,
 }
 
-/// Rounds of classification at most; see [`clean`].
-const MAX_ROUNDS: usize = 6;
 
 /// Runs the classifier over the lines of `work` (of a page at `url`, if known): removes what is
 /// not the article and returns the verdicts on what stays.
@@ -98,7 +96,10 @@ pub fn clean(work: &mut Work, url: Option<&str>, model: Option<&model::Trees>) -
         ..Outcome::default()
     };
     let mut cache: Vec<Option<article::Measure>> = vec![None; work.lines.len()];
-    for round in 0..MAX_ROUNDS {
+    // Every round after the first removes a line or is the last, so the rounds are at most
+    // the lines plus two. A fixed cap (six, once) cut off pages where the line model peels one
+    // line a round, and cleaning them again went on peeling (a proptest case).
+    for round in 0..work.lines.len() + 2 {
         let present: Vec<usize> = (0..work.lines.len())
             .filter(|&i| {
                 let l = &work.lines[i];
