@@ -40,17 +40,21 @@ fn clean_samples_writes_records_text_and_run_report() {
         for key in [
             "id",
             "site",
-            "title",
-            "section",
-            "published",
-            "updated",
-            "author",
-            "credits",
             "text",
             "paragraphs",
             "removed",
+            "site_source",
+            "source",
         ] {
             assert!(r.get(key).is_some(), "record lacks {key}");
+        }
+        // What was not found is left out, never written as null or [].
+        for key in ["title", "section", "published", "updated", "author", "url"] {
+            assert!(r.get(key).is_none_or(Value::is_string), "{key}: {}", r[key]);
+        }
+        for key in ["credits", "platforms", "notes"] {
+            let list = r.get(key).map(|v| v.as_array().expect("a list"));
+            assert!(list.is_none_or(|l| !l.is_empty()), "{key}: []");
         }
         let text = std::fs::read_to_string(
             dir.path(&format!("out/text/{}.txt", r["id"].as_str().expect("id"))),

@@ -78,7 +78,6 @@ pub struct Outcome {
     pub lang: Option<Lang>,
 }
 
-
 /// Runs the classifier over the lines of `work` (of a page at `url`, if known): removes what is
 /// not the article and returns the verdicts on what stays.
 ///

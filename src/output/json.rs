@@ -18,11 +18,15 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
     out.extend_from_slice(b",\"site\":");
     string(out, &record.site);
     for (name, value) in m.named_fields() {
-        key(out, name);
-        optional_string(out, value.as_deref());
+        if let Some(value) = value {
+            key(out, name);
+            string(out, value);
+        }
     }
-    key(out, "credits");
-    strings(out, &m.credits);
+    if !m.credits.is_empty() {
+        key(out, "credits");
+        strings(out, &m.credits);
+    }
     key(out, "text");
     string(out, &record.text);
     key(out, "paragraphs");
@@ -35,8 +39,10 @@ pub fn write_record(out: &mut Vec<u8>, record: &Record) -> serde_json::Result<()
     }
     key(out, "site_source");
     value(out, &record.site_source)?;
-    key(out, "platforms");
-    strings(out, &record.platforms);
+    if !record.platforms.is_empty() {
+        key(out, "platforms");
+        strings(out, &record.platforms);
+    }
     key(out, "source");
     string(out, &record.source);
     if !record.notes.is_empty() {
@@ -116,13 +122,6 @@ fn key(out: &mut Vec<u8>, name: &str) {
 
 fn value(out: &mut Vec<u8>, v: &impl Serialize) -> serde_json::Result<()> {
     serde_json::to_writer(out, v)
-}
-
-fn optional_string(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => string(out, s),
-        None => out.extend_from_slice(b"null"),
-    }
 }
 
 fn strings(out: &mut Vec<u8>, items: &[String]) {

@@ -17,7 +17,8 @@ pub struct ParagraphRecord {
     pub span: Span,
     /// Its range in the original document text, in code points.
     pub original: Span,
-    /// The site-independent classifier's verdict, when it ran.
+    /// The site-independent classifier's verdict (`good`, `near-good, good by context`, ...),
+    /// when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// Near-duplicate cluster id, after dedup, for a paragraph in a cluster (absent otherwise).
@@ -37,7 +38,8 @@ pub struct ParagraphRecord {
 /// of the page again, and a consumer that has the original slices it by `original`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RemovalRecord {
-    /// The 1-based input line.
+    /// The 1-based input line: the first, for a run of lines one rule removed (see
+    /// `merge_runs`).
     pub line: usize,
     /// Its range in the original document text, in code points.
     pub original: Span,
@@ -60,6 +62,43 @@ impl RemovalRecord {
     }
 }
 
+/// The classifier's verdict without its figures ("good: 61 words, 44% stop words" is "good"):
+/// the words and stop words can be counted from the text, and `newsclean explain` prints them;
+/// every record carrying them cost 0.026 bytes per input byte (docs/performance.md).
+fn verdict_name(mut verdict: String) -> String {
+    if let Some(at) = verdict.find(": ") {
+        verdict.truncate(at);
+    }
+    verdict
+}
+
+/// The removals of a record without their texts, a run of lines that one rule removed with
+/// nothing kept between them (only blank lines) as one removal from the run's first line: a
+/// comment section cut to the end is one span, not forty. (With their texts the removals stay
+/// a line each, so that each text is its line's.)
+fn merge_runs(removed: Vec<Removal>, kept_lines: &[usize]) -> Vec<RemovalRecord> {
+    let mut merged: Vec<RemovalRecord> = Vec::with_capacity(removed.len());
+    // The last line of the run `merged.last()` ends with.
+    let mut run_end = 0;
+    for r in removed {
+        if let Some(last) = merged.last_mut() {
+            // Lines are in order: the first kept line at or after the run's end.
+            let next_kept = kept_lines.partition_point(|&line| line < run_end);
+            let kept_between = kept_lines
+                .get(next_kept)
+                .is_some_and(|&line| line <= r.line);
+            if last.rule == r.rule && r.original.start >= last.original.end && !kept_between {
+                last.original.end = r.original.end;
+                run_end = r.line;
+                continue;
+            }
+        }
+        run_end = r.line;
+        merged.push(RemovalRecord::new(r, false));
+    }
+    merged
+}
+
 /// One line of `documents.jsonl`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Record {
@@ -75,7 +114,8 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub site_source: SiteSource,
-    #[serde(default)]
+    /// Platform rule files applied (e.g. `wordpress`); left out when none was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platforms: Vec<String>,
     /// Input location (`path` or `path:line`).
     pub source: String,
@@ -158,6 +198,7 @@ impl Record {
     /// The record of a cleaned document read from `source`; with `removed_text`, each
     /// removal carries its text.
     pub fn new(doc: CleanDoc, source: String, removed_text: bool) -> Record {
+        let paragraphs_lines: Vec<usize> = doc.paragraphs.iter().map(|p| p.line).collect();
         let (text, spans) = join_paragraphs(doc.paragraphs.iter().map(|p| p.text.as_str()));
         let paragraphs = doc
             .paragraphs
@@ -167,7 +208,7 @@ impl Record {
                 line: p.line,
                 span,
                 original: p.original,
-                class: p.class,
+                class: p.class.map(verdict_name),
                 cluster: None,
                 kind: None,
                 similarity: None,
@@ -179,11 +220,14 @@ impl Record {
             metadata: doc.metadata,
             text,
             paragraphs,
-            removed: doc
-                .removed
-                .into_iter()
-                .map(|r| RemovalRecord::new(r, removed_text))
-                .collect(),
+            removed: match removed_text {
+                true => doc
+                    .removed
+                    .into_iter()
+                    .map(|r| RemovalRecord::new(r, true))
+                    .collect(),
+                false => merge_runs(doc.removed, &paragraphs_lines),
+            },
             url: doc.url,
             site_source: doc.site_source,
             platforms: doc.platforms,
@@ -208,5 +252,62 @@ impl Record {
                 self.fields.insert(name.clone(), value.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removal(line: usize, start: usize, end: usize, rule: &str) -> Removal {
+        Removal {
+            line,
+            original: Span::new(start, end),
+            text: "x".repeat(end - start),
+            rule: rule.into(),
+            why: None,
+        }
+    }
+
+    #[test]
+    fn runs_of_one_rule_with_nothing_kept_between_are_one_removal() {
+        let removed = vec![
+            removal(1, 0, 5, "a:x"),
+            removal(3, 7, 9, "a:x"),
+            // Another rule between: a run of its own.
+            removal(4, 10, 12, "b:y"),
+            removal(5, 13, 15, "a:x"),
+            // Line 6 is kept: line 7 starts a new run.
+            removal(7, 20, 22, "a:x"),
+            // An inline cut on kept line 9, then line 10: not one run.
+            removal(9, 30, 32, "a:x"),
+            removal(10, 40, 45, "a:x"),
+        ];
+        let merged = merge_runs(removed, &[6, 9]);
+        let got: Vec<(usize, Span, &str)> = merged
+            .iter()
+            .map(|r| (r.line, r.original, r.rule.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, Span::new(0, 9), "a:x"),
+                (4, Span::new(10, 12), "b:y"),
+                (5, Span::new(13, 15), "a:x"),
+                (7, Span::new(20, 22), "a:x"),
+                (9, Span::new(30, 32), "a:x"),
+                (10, Span::new(40, 45), "a:x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_verdicts_name_is_the_part_before_its_figures() {
+        assert_eq!(verdict_name("good: 61 words, 44% stop words".into()), "good");
+        assert_eq!(
+            verdict_name("near-good, good by context: 38 words".into()),
+            "near-good, good by context"
+        );
+        assert_eq!(verdict_name("title".into()), "title");
     }
 }

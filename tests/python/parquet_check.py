@@ -96,10 +96,13 @@ def as_record(row):
     record = {name: row[name] for name in COLUMNS}
     record["paragraphs"] = paragraphs
     record["removed"] = removed
-    if record["url"] is None:
-        del record["url"]
-    if not record["notes"]:
-        del record["notes"]
+    # JSONL leaves out what was not found; Parquet's schema has a null or an empty list.
+    for name in ("title", "section", "published", "updated", "author", "url"):
+        if record[name] is None:
+            del record[name]
+    for name in ("credits", "platforms", "notes"):
+        if not record[name]:
+            del record[name]
     # Parquet holds the passed-through fields as one JSON text; JSONL leaves the key out
     # when the input record had none.
     if record["metadata"] is None:

@@ -623,6 +623,9 @@ fn the_library_refuses_compressed_records_for_dedup() {
     );
     match result {
         Err(PipelineError::Input(message)) => assert!(message.contains("decompress first")),
-        other => panic!("expected an input error, got {:?}", other.map(|done| done.outcome)),
+        other => panic!(
+            "expected an input error, got {:?}",
+            other.map(|done| done.outcome)
+        ),
     }
 }
