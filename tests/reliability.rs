@@ -13,8 +13,10 @@ mod properties;
 mod rules;
 
 use serde_json::Value;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// A temp dir named after the test, removed when dropped.
 pub struct Dir {
@@ -208,4 +210,26 @@ pub fn running_as_root(dir: &Dir) -> bool {
     let uid = std::fs::metadata(&probe).expect("probe").uid();
     std::fs::remove_file(probe).expect("remove probe");
     uid == 0
+}
+
+/// Waits for `child` at most `limit` (killing it and failing with `hung` past that) and returns
+/// its exit status, what is left on its stderr (if the caller has not taken it) and the wait.
+pub fn wait_for(mut child: Child, limit: Duration, hung: &str) -> (ExitStatus, String, Duration) {
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("{hung} (waited {limit:?})");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let waited = start.elapsed();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).unwrap();
+    }
+    (status, stderr, waited)
 }

@@ -303,7 +303,10 @@ mod tests {
 
     #[test]
     fn a_verdicts_name_is_the_part_before_its_figures() {
-        assert_eq!(verdict_name("good: 61 words, 44% stop words".into()), "good");
+        assert_eq!(
+            verdict_name("good: 61 words, 44% stop words".into()),
+            "good"
+        );
         assert_eq!(
             verdict_name("near-good, good by context: 38 words".into()),
             "near-good, good by context"

@@ -6,10 +6,10 @@ use super::{dir, Dir, Run, BODY};
 use newsclean::input::{Fields, Reader};
 use newsclean::output::JsonlSink;
 use newsclean::pipeline::{Cancel, Outcome, Pipeline};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A plain-text article with a headline and two body paragraphs.
 fn article(headline: &str) -> String {
@@ -245,26 +245,12 @@ fn sigterm_during_an_endless_stdin_line_stops_promptly() {
         unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
         0
     );
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            child.kill().unwrap();
-            panic!("newsclean ignored SIGTERM while reading an endless line");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let waited = start.elapsed();
+    let (status, stderr, waited) = super::wait_for(
+        child,
+        Duration::from_secs(10),
+        "newsclean ignored SIGTERM while reading an endless line",
+    );
     feeder.join().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
     eprintln!("endless line: stopped {waited:.2?} after SIGTERM");
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(waited < Duration::from_secs(1), "took {waited:?}");

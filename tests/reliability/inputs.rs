@@ -4,7 +4,7 @@
 use super::{dir, running_as_root, BODY};
 use crate::util::paragraph_text;
 use flate2::write::GzEncoder;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -375,7 +375,7 @@ fn broken_symlinks_fifos_and_symlink_loops() {
     )
     .unwrap();
 
-    let mut child = d
+    let child = d
         .command()
         .args([
             "clean",
@@ -388,24 +388,11 @@ fn broken_symlinks_fifos_and_symlink_loops() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("newsclean hung (FIFO or symlink loop)");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let (status, stderr, _) = super::wait_for(
+        child,
+        Duration::from_secs(60),
+        "newsclean hung (FIFO or symlink loop)",
+    );
     let run = super::Run {
         code: status.code(),
         stderr,

@@ -100,26 +100,12 @@ fn signal(child: &Child, sig: i32) {
 }
 
 /// Waits for the child (at most 30 s) and returns its exit code, stderr and the wait.
-fn finish(mut child: Child) -> (Option<i32>, String, Duration) {
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().unwrap();
-            panic!("newsclean did not stop within 30 s of the signal");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let waited = start.elapsed();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+fn finish(child: Child) -> (Option<i32>, String, Duration) {
+    let (status, stderr, waited) = super::wait_for(
+        child,
+        Duration::from_secs(30),
+        "newsclean did not stop after the signal",
+    );
     (status.code(), stderr, waited)
 }
 
@@ -246,18 +232,11 @@ fn run_interrupted_during_dedup_stops_promptly() {
         }
     }
     signal(&child, libc::SIGTERM);
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            child.kill().unwrap();
-            panic!("run did not stop within 30 s of SIGTERM during dedup");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let waited = start.elapsed();
+    let (status, _, waited) = super::wait_for(
+        child,
+        Duration::from_secs(30),
+        "run did not stop after SIGTERM during dedup",
+    );
     stderr.read_to_string(&mut seen).unwrap();
     eprintln!("run stopped {waited:.2?} after SIGTERM during dedup");
     assert_eq!(status.code(), Some(130), "exit code; stderr:\n{seen}");
