@@ -1,8 +1,8 @@
 //! `newsclean run`: clean, then find near-duplicate paragraphs across the whole batch, writing
 //! the annotated records, `duplicates.jsonl` and `run.json`.
 
-use super::{cleaner, dedup_config, finish, init_threads, reader, target, write_batch};
-use crate::cli::RunCommandArgs;
+use super::{cleaner, dedup_config, fields, finish, init_threads, reader, target, write_batch};
+use crate::cli::{Format, RunCommandArgs};
 use crate::exit_codes::Exit;
 use crate::pipeline::Pipeline;
 use crate::terminal::{cancel_on_signals, Terminal};
@@ -10,6 +10,11 @@ use std::time::Instant;
 
 pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
+    if args.report && (args.output.out.as_os_str() == "-" || args.output.format != Format::Jsonl) {
+        anyhow::bail!(
+            "--report reads the run's documents.jsonl: it needs --out DIR and --format jsonl"
+        );
+    }
     init_threads(&args.run)?;
     let terminal = Terminal::new(args.run.quiet);
     let cancel = cancel_on_signals();
@@ -34,5 +39,9 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         started,
         Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
     )?;
-    Ok(finish(&done, started, args.run.quiet, &args.output))
+    let exit = finish(&done, started, args.run.quiet, &args.output);
+    if args.report && args.output.out.join("documents.jsonl").is_file() {
+        super::report::write(&args.output.out, Some(fields(&args.input)), args.run.quiet)?;
+    }
+    Ok(exit)
 }

@@ -1,0 +1,28 @@
+//! `newsclean report OUT_DIR`: the page of a run, built by [`crate::html_report`].
+
+use crate::cli::ReportArgs;
+use crate::exit_codes::Exit;
+use crate::html_report::{self, Limits};
+use crate::input::Fields;
+use crate::terminal::message;
+use anyhow::Context;
+use std::path::Path;
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
+    write(&args.dir, None, false)?;
+    Ok(Exit::Success)
+}
+
+/// Writes `dir/report.html`; `fields` are the run's JSONL field names when known.
+pub fn write(dir: &Path, fields: Option<Fields>, quiet: bool) -> anyhow::Result<()> {
+    let (path, bytes) = html_report::write(dir, fields, Limits::default())
+        .with_context(|| format!("writing the report of {}", dir.display()))?;
+    if !quiet {
+        message(format!(
+            "report: {} ({:.1} MB)",
+            path.display(),
+            bytes as f64 / 1e6
+        ));
+    }
+    Ok(())
+}
