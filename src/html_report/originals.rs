@@ -58,6 +58,9 @@ fn locate(source: &str, working_dir: Option<&Path>) -> Option<(PathBuf, Option<u
     Some((resolve(path), Some(line.parse().ok()?)))
 }
 
+/// Per JSONL line (`None`: a whole file), the documents wanted there: id and what for.
+type Wanted = HashMap<Option<u64>, Vec<(String, Need)>>;
+
 /// What a document read back is wanted for.
 enum Need {
     /// The original of `report.documents[i]`.
@@ -83,7 +86,7 @@ fn matches(original: &str, witness: Option<&Witness>) -> bool {
 /// Fills in the sampled documents' originals and the rule samples' removed texts.
 pub fn read_back(report: &mut Report, fields: &Fields) {
     let working_dir = report.run.working_dir.clone();
-    let mut wanted: HashMap<PathBuf, HashMap<Option<u64>, Vec<(String, Need)>>> = HashMap::new();
+    let mut wanted: HashMap<PathBuf, Wanted> = HashMap::new();
     let mut want = |source: &str, id: &str, need: Need| match locate(source, working_dir.as_deref())
     {
         Some((path, line)) => {
@@ -171,7 +174,7 @@ fn use_original(report: &mut Report, read_id: &str, id: &str, text: &str, need: 
     }
 }
 
-fn note_missing(report: &mut Report, lines: HashMap<Option<u64>, Vec<(String, Need)>>, why: &str) {
+fn note_missing(report: &mut Report, lines: Wanted, why: &str) {
     for need in lines.into_values().flatten().map(|(_, n)| n) {
         if let Need::Document(i) = need {
             report.documents[i].original_note = Some(why.to_string());

@@ -710,7 +710,8 @@ impl Page<'_> {
                 _ => runs.push((mark, a, b)),
             }
         }
-        write!(out, "<pre class=\"text\">")?;
+        // data-chars: how much of the original the view shows (all of it unless cut).
+        write!(out, "<pre class=\"text\" data-chars=\"{n}\">")?;
         let mut open_kept: Option<usize> = None;
         for (mark, a, b) in runs {
             let text = Esc(&original[offsets[a]..offsets[b]]);
@@ -724,7 +725,16 @@ impl Page<'_> {
             match mark {
                 Mark::Removed(i) => {
                     let rule = &rec.removed[i].rule;
-                    write!(out, "<del class=\"rm\" data-rule=\"{r}\" data-span=\"{}-{}\" title=\"line {} · {r}\">{text}</del>", removals[i].start, removals[i].end, rec.removed[i].line, r = Esc(rule))?;
+                    // The record's span, even where the view is cut short of its end.
+                    let span = rec.removed[i].original;
+                    write!(
+                        out,
+                        "<del class=\"rm\" data-rule=\"{r}\" data-span=\"{}-{}\" title=\"line {} · {r}\">{text}</del>",
+                        span.start,
+                        span.end,
+                        rec.removed[i].line,
+                        r = Esc(rule)
+                    )?;
                     if b == removals[i].end {
                         write!(out, "<span class=\"rule-tag\">{}</span>", Esc(rule))?;
                     }
