@@ -82,10 +82,22 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         .rev()
         .collect();
     let shown_clusters: BTreeSet<u64> = r.cluster_samples.iter().map(|c| c.id).collect();
+    // A paragraph's record names one cluster, but it can be a member of a shared-quote
+    // cluster too: a document's kinds for the filter are both.
+    let mut member_kinds: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for c in &r.cluster_samples {
+        for m in &c.members {
+            member_kinds
+                .entry(m.doc.as_str())
+                .or_default()
+                .insert(c.kind.as_str());
+        }
+    }
     let page = Page {
         r,
         samples,
         shown_clusters,
+        member_kinds,
     };
     write!(
         out,
@@ -108,6 +120,8 @@ struct Page<'r> {
     /// Sampled documents by id (the first of an id).
     samples: HashMap<&'r str, usize>,
     shown_clusters: BTreeSet<u64>,
+    /// The kinds of the shown clusters each document has a member in.
+    member_kinds: HashMap<&'r str, BTreeSet<&'r str>>,
 }
 
 impl Page<'_> {
@@ -592,11 +606,14 @@ impl Page<'_> {
             .iter()
             .map(|x| super::rule_name(&x.rule))
             .collect();
-        let kinds: BTreeSet<&str> = rec
+        let mut kinds: BTreeSet<&str> = rec
             .paragraphs
             .iter()
             .filter_map(|p| p.kind.as_deref())
             .collect();
+        if let Some(more) = self.member_kinds.get(rec.id.as_str()) {
+            kinds.extend(more);
+        }
         let site_source = serde_json::to_value(rec.site_source)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

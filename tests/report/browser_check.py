@@ -2,7 +2,7 @@
 """Opens a run's report.html in headless Chromium and checks, through the DOM the browser built
 (after the page's script ran), that it shows what the run's files say.
 
-    browser_check.py OUT_DIR [--screenshot PNG]
+    browser_check.py OUT_DIR [--screenshot PNG [--fragment '#site=scmp&kind=shared-quote']]
 
 Expected values are computed here from OUT_DIR's documents.jsonl, duplicates.jsonl and
 run.json, never written in: the summary figures, every syndicated cluster with its members,
@@ -149,7 +149,11 @@ def fail(problems):
 
 def main():
     args = sys.argv[1:]
-    shot = None
+    shot, fragment = None, ""
+    if "--fragment" in args:
+        i = args.index("--fragment")
+        fragment = args[i + 1]
+        del args[i:i + 2]
     if "--screenshot" in args:
         i = args.index("--screenshot")
         shot = Path(args[i + 1]).resolve()
@@ -242,7 +246,9 @@ def main():
         docs = list(dom.find_all("article", data_filter="document"))
         for doc in docs:
             rec = by_id[doc.attrs["data-doc"]]
-            visible = rec["site"] == site and any(p.get("kind") == "syndicated" for p in rec["paragraphs"])
+            in_cluster = any(p.get("kind") == "syndicated" for p in rec["paragraphs"]) or any(
+                m["doc"] == rec["id"] for c in syndicated for m in c["members"])
+            visible = rec["site"] == site and in_cluster
             expect(f"filtered: document {rec['id']} visible", not doc.hidden(), visible)
         for node in dom.find_all("article", data_filter="cluster"):
             visible = node.attrs.get("data-kind") == "syndicated" and site in node.attrs.get("data-site", "").split()
@@ -255,7 +261,9 @@ def main():
         fail(problems)
     if shot:
         with tempfile.TemporaryDirectory() as profile:
-            subprocess.run(browser_args(profile) + ["--window-size=1100,1300", f"--screenshot={shot}", url],
+            # 0.8 device pixels per CSS pixel keeps a page-long PNG of text under 300 KB.
+            subprocess.run(browser_args(profile) + ["--force-device-scale-factor=0.8", "--window-size=1000,2300",
+                                                    f"--screenshot={shot}", url + fragment],
                            capture_output=True, timeout=120, check=True)
         print(f"browser_check: screenshot {shot} ({shot.stat().st_size // 1024} KiB)")
     print(f"browser_check: ok: {len(want)} figures, {len(syndicated)} syndicated clusters, "
