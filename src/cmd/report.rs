@@ -1,21 +1,16 @@
 //! `newsclean report OUT_DIR`: the page of a run, built by [`crate::html_report`].
 
-use crate::cli::ReportArgs;
-use crate::exit_codes::Exit;
-use crate::html_report::{self, Limits};
-use crate::input::Fields;
-use crate::terminal::message;
+use crate::{cli::ReportArgs, exit_codes::Exit, html_report, input::Fields, terminal::message};
 use anyhow::Context;
 use std::path::Path;
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<Exit> {
-    write(&args.dir, None, false)?;
-    Ok(Exit::Success)
+    write(&args.dir, None, false).map(|()| Exit::Success)
 }
 
 /// Writes `dir/report.html`; `fields` are the run's JSONL field names when known.
 pub fn write(dir: &Path, fields: Option<Fields>, quiet: bool) -> anyhow::Result<()> {
-    let (path, bytes) = html_report::write(dir, fields, Limits::default())
+    let (path, bytes) = html_report::write(dir, fields, Default::default())
         .with_context(|| format!("writing the report of {}", dir.display()))?;
     if !quiet {
         message(format!(

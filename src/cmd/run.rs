@@ -4,16 +4,14 @@
 use super::{cleaner, dedup_config, fields, finish, init_threads, reader, target, write_batch};
 use crate::cli::{Format, RunCommandArgs};
 use crate::exit_codes::Exit;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Outcome, Pipeline};
 use crate::terminal::{cancel_on_signals, Terminal};
 use std::time::Instant;
 
 pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
-    if args.report && (args.output.out.as_os_str() == "-" || args.output.format != Format::Jsonl) {
-        anyhow::bail!(
-            "--report reads the run's documents.jsonl: it needs --out DIR and --format jsonl"
-        );
+    if args.report {
+        crate::html_report::check_output(&args.output.out, args.output.format == Format::Jsonl)?;
     }
     init_threads(&args.run)?;
     let terminal = Terminal::new(args.run.quiet);
@@ -40,7 +38,10 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
         Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
     )?;
     let exit = finish(&done, started, args.run.quiet, &args.output);
-    if args.report && args.output.out.join("documents.jsonl").is_file() {
+    // Only over an output this run wrote: an interrupted or empty run leaves the previous one.
+    let wrote = done.outcome == Outcome::Finished
+        && (done.report.documents_written > 0 || args.output.allow_empty);
+    if args.report && wrote {
         super::report::write(&args.output.out, Some(fields(&args.input)), args.run.quiet)?;
     }
     Ok(exit)

@@ -47,6 +47,9 @@ pub enum ReportError {
         line: u64,
         source: serde_json::Error,
     },
+    /// `run --report` with an output that is not a JSONL directory.
+    #[error("--report reads the run's documents.jsonl: it needs --out DIR and --format jsonl")]
+    NotJsonl,
     /// `report.html` could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -333,6 +336,15 @@ pub fn collect(dir: &Path, fields: Option<Fields>, limits: Limits) -> Result<Rep
     let fields = fields.unwrap_or_else(|| originals::fields_of_command(&report.run.command));
     originals::read_back(&mut report, &fields);
     Ok(report)
+}
+
+/// Refuses, before a run, an output the report could not read: `--out -` or another format
+/// than JSONL (`jsonl` false).
+pub fn check_output(out: &Path, jsonl: bool) -> Result<(), ReportError> {
+    match out.as_os_str() == "-" || !jsonl {
+        true => Err(ReportError::NotJsonl),
+        false => Ok(()),
+    }
 }
 
 /// Collects the report of `dir` and writes it to `dir/report.html` (whole or not at all).
