@@ -444,7 +444,13 @@ impl Page<'_> {
 
     fn clusters(&self, out: &mut dyn Write) -> io::Result<()> {
         let r = self.r;
-        writeln!(out, "<section id=\"clusters\"><h2>Near-duplicate clusters <output data-count=\"cluster\"></output></h2>")?;
+        // The sample's bounds, stated for readers of the DOM (the browser check) too.
+        writeln!(
+            out,
+            "<section id=\"clusters\" data-clusters-per-kind=\"{}\" data-members-per-cluster=\"{}\">\
+             <h2>Near-duplicate clusters <output data-count=\"cluster\"></output></h2>",
+            r.limits.clusters_per_kind, r.limits.members_per_cluster
+        )?;
         if !r.dedup_ran {
             return writeln!(
                 out,

@@ -142,7 +142,7 @@ def number(text):
 
 
 def fail(problems):
-    for p in problems:
+    for p in problems[:20]:
         print(f"browser_check: FAIL: {p}", file=sys.stderr)
     sys.exit(1)
 
@@ -167,7 +167,7 @@ def main():
 
     def expect(what, got, want):
         if got != want:
-            problems.append(f"{what}: page says {got!r}, the run's files {want!r}")
+            problems.append(f"{what}: page says {got!r:.300}, the run's files {want!r:.300}")
 
     url = (out / "report.html").as_uri()
     with tempfile.TemporaryDirectory() as profile:
@@ -196,11 +196,18 @@ def main():
             else:
                 expect(f"summary {name}", number(figures[name]), value)
 
-        # Every syndicated cluster, with its members' documents, shared words marked.
+        # The syndicated clusters: the first ones of the run, as many as the page says it shows
+        # per kind, each with its first members (as many as it says) and their words, shared
+        # words marked.
+        section = next(dom.find_all("section", id="clusters"))
+        per_kind = int(section.attrs["data-clusters-per-kind"])
+        per_cluster = int(section.attrs["data-members-per-cluster"])
         syndicated = [c for c in clusters if c.get("level") == "paragraph" and c["kind"] == "syndicated"]
         if not syndicated:
             problems.append("the run has no syndicated cluster to look for")
-        for c in syndicated:
+        shown_ids = [n.attrs["id"] for n in dom.find_all("article", data_kind="syndicated") if "id" in n.attrs]
+        expect("syndicated clusters shown", shown_ids, [f"cluster-{c['id']}" for c in syndicated[:per_kind]])
+        for c in syndicated[:per_kind]:
             nodes = list(dom.find_all("article", id=f"cluster-{c['id']}"))
             if len(nodes) != 1:
                 problems.append(f"syndicated cluster {c['id']}: {len(nodes)} elements")
@@ -208,10 +215,13 @@ def main():
             node = nodes[0]
             expect(f"cluster {c['id']} kind", node.attrs.get("data-kind"), "syndicated")
             members = [m.attrs["data-member"] for m in node.find_all("div", data_member=True)]
-            expect(f"cluster {c['id']} members", members, [m["doc"] for m in c["members"]])
+            want_members = c["members"][:per_cluster]
+            expect(f"cluster {c['id']} members", members, [m["doc"] for m in want_members])
+            if len(c["members"]) > per_cluster and f"{per_cluster} of {len(c['members'])} members shown" not in node.text():
+                problems.append(f"cluster {c['id']}: does not say it shows {per_cluster} of {len(c['members'])} members")
             if not list(node.find_all("mark")):
                 problems.append(f"cluster {c['id']}: no shared words marked")
-            for m, div in zip(c["members"], node.find_all("div", data_member=True)):
+            for m, div in zip(want_members, node.find_all("div", data_member=True)):
                 words = " ".join(w.text() for w in div.walk() if w.tag in ("mark", "del", "ins"))
                 expect(f"cluster {c['id']} member {m['doc']} words", words, " ".join(m["text"].split()))
 
@@ -242,12 +252,12 @@ def main():
 
         # A filter in the URL: the script hides what it excludes.
         site = syndicated[0]["members"][0]["site"] if syndicated else records[0]["site"]
+        shown_members = {m["doc"] for c in syndicated[:per_kind] for m in c["members"][:per_cluster]}
         dom = dump_dom(f"{url}#site={site}&kind=syndicated", profile)
         docs = list(dom.find_all("article", data_filter="document"))
         for doc in docs:
             rec = by_id[doc.attrs["data-doc"]]
-            in_cluster = any(p.get("kind") == "syndicated" for p in rec["paragraphs"]) or any(
-                m["doc"] == rec["id"] for c in syndicated for m in c["members"])
+            in_cluster = any(p.get("kind") == "syndicated" for p in rec["paragraphs"]) or rec["id"] in shown_members
             visible = rec["site"] == site and in_cluster
             expect(f"filtered: document {rec['id']} visible", not doc.hidden(), visible)
         for node in dom.find_all("article", data_filter="cluster"):
