@@ -205,7 +205,7 @@ def main():
         syndicated = [c for c in clusters if c.get("level") == "paragraph" and c["kind"] == "syndicated"]
         if not syndicated:
             problems.append("the run has no syndicated cluster to look for")
-        shown_ids = [n.attrs["id"] for n in dom.find_all("article", data_kind="syndicated") if "id" in n.attrs]
+        shown_ids = [n.attrs.get("id") for n in dom.find_all("article", data_filter="cluster", data_kind="syndicated")]
         expect("syndicated clusters shown", shown_ids, [f"cluster-{c['id']}" for c in syndicated[:per_kind]])
         for c in syndicated[:per_kind]:
             nodes = list(dom.find_all("article", id=f"cluster-{c['id']}"))
