@@ -300,3 +300,33 @@ fn report_refuses_what_it_cannot_read() {
     );
     assert!(!dir.path("o").exists(), "refused before the run");
 }
+
+#[test]
+fn failures_are_listed_with_their_file_and_line() {
+    let dir = crate::tempdir!();
+    let text =
+        std::fs::read_to_string(root().join("samples/scmp-nk-diplomat.txt")).expect("sample");
+    let good = serde_json::json!({"id": "good", "text": text});
+    dir.write("pages.jsonl", format!("{good}\n{{\"id\": \"broken\", \n"));
+    let out = newsclean(
+        &dir.0,
+        &["run", "pages.jsonl", "--out", "out", "--report", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(2), "a failed document: exit 2");
+    let page = std::fs::read_to_string(dir.path("out/report.html")).expect("written all the same");
+    let run: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path("out/run.json")).expect("run.json"))
+            .expect("JSON");
+    assert_eq!(figure(&page, "documents-failed"), 1);
+    assert_eq!(
+        figure(&page, "documents-read"),
+        run["documents_read"].as_u64().expect("read")
+    );
+    let failure = &run["failures"][0];
+    assert_eq!(failure["location"], "pages.jsonl:2");
+    let item = format!(
+        "<li data-failure><code>pages.jsonl:2</code>: {}</li>",
+        esc(failure["reason"].as_str().expect("reason"))
+    );
+    assert!(page.contains(&item), "no {item}");
+}
