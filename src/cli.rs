@@ -50,6 +50,9 @@ pub enum Command {
         after_long_help = "EXAMPLES:\n  newsclean explain samples/thelocal-nk-diplomat.txt\n  newsclean explain pages.jsonl --id 042bb7b5fedab6ea"
     )]
     Explain(ExplainArgs),
+    /// Write OUT_DIR/report.html: what a run removed, where, and what it found copied.
+    #[command(after_long_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -354,6 +357,9 @@ pub struct DedupArgs {
 
 #[derive(Debug, Args)]
 pub struct RunCommandArgs {
+    /// Also write OUT/report.html, the page of the run (see `newsclean report`).
+    #[arg(long, help_heading = "Output")]
+    pub report: bool,
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
@@ -364,6 +370,33 @@ pub struct RunCommandArgs {
     pub dedup: DedupArgs,
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+const REPORT_EXAMPLES: &str = "\
+EXAMPLES:
+  Clean the samples, then open the page of the run:
+    newsclean run samples/ --out out
+    newsclean report out && xdg-open out/report.html
+
+  The same in one step:
+    newsclean run samples/ --out out --report";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output directory of a `run`, `clean` or `dedup` in JSONL format.
+    #[arg(
+        value_name = "OUT_DIR",
+        long_help = "The output directory of a `run`, `clean` or `dedup` in JSONL format \
+                     (documents.jsonl, with run.json and duplicates.jsonl when there are). \
+                     report.html is written into it: one self-contained page (no network, \
+                     opens from file://) with the run's figures, removals by rule and by \
+                     classifier reason with a sample of the removed lines, the sites, the \
+                     near-duplicate clusters side by side, and a bounded sample of documents \
+                     with their removals struck through. Removed lines are read back from the \
+                     run's inputs (by each record's source and spans) unless the records \
+                     carry them (--removed-text)."
+    )]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,8 @@
 //! The pipeline, one module per stage: [`input`] reads documents, [`site`] recognises their
 //! site, [`rules`] holds the rule files and [`clean`] applies them, [`dedup`] finds
 //! copied paragraphs across the batch, [`output`] writes records,
-//! [`report`] counts what happened. The CLI in `cmd/` strings them together; a program that
+//! [`report`] counts what happened and
+//! [`html_report`] shows it as a page. The CLI in `cmd/` strings them together; a program that
 //! embeds newsclean needs only [`Rules`], [`Cleaner`] and [`Document`].
 
 pub mod clean;
@@ -15,6 +16,7 @@ pub mod document;
 pub mod exit_codes;
 pub mod fixtures;
 pub mod generic;
+pub mod html_report;
 pub mod input;
 pub mod metadata;
 pub mod output;

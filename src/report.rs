@@ -27,6 +27,10 @@ pub struct RuleFileVersion {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RunReport {
     pub command: Vec<String>,
+    /// The directory the command ran in: records' `source` paths are relative to it, and
+    /// `newsclean report` reads the inputs back from there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
     /// Documents read, counting every input that failed as one: always written + failed.
     pub documents_read: u64,
     pub documents_written: u64,
@@ -75,6 +79,9 @@ impl RunReport {
     pub fn new(rules: &Rules) -> RunReport {
         RunReport {
             command: std::env::args().collect(),
+            working_dir: std::env::current_dir()
+                .ok()
+                .map(|d| d.display().to_string()),
             rule_files: rules
                 .files
                 .iter()

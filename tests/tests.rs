@@ -10,5 +10,6 @@ mod model;
 mod parquet;
 mod properties;
 mod reliability;
+mod report;
 mod rule_fixtures;
 mod seeds;

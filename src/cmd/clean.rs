@@ -4,5 +4,5 @@ use crate::cli::CleanArgs;
 use crate::exit_codes::Exit;
 
 pub fn run(args: &CleanArgs) -> anyhow::Result<Exit> {
-    super::batch(&args.input, &args.output, &args.rules, &args.run, None)
+    super::batch(&args.input, &args.output, &args.rules, &args.run, None).map(|(_, exit)| exit)
 }

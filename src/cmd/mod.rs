@@ -5,6 +5,7 @@
 pub mod clean;
 pub mod dedup;
 pub mod explain;
+pub mod report;
 pub mod rules;
 pub mod run;
 
@@ -27,7 +28,7 @@ pub fn batch(
     rules: &RuleArgs,
     run: &RunArgs,
     dedup: Option<&DedupArgs>,
-) -> anyhow::Result<Exit> {
+) -> anyhow::Result<(Done, Exit)> {
     let started = Instant::now();
     init_threads(run)?;
     let terminal = Terminal::new(run.quiet);
@@ -52,7 +53,8 @@ pub fn batch(
         started,
         Box::new(|sink, work, duplicates| pipeline.run(reader, sink, work, duplicates)),
     )?;
-    Ok(finish(&done, started, run.quiet, output))
+    let exit = finish(&done, started, run.quiet, output);
+    Ok((done, exit))
 }
 
 /// Loads `--rules DIR` or the built-in rules; any error in them stops the command.
