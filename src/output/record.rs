@@ -72,28 +72,28 @@ fn verdict_name(mut verdict: String) -> String {
     verdict
 }
 
-/// The removals of a record without their texts, a run of lines that one rule removed with
-/// nothing kept between them (only blank lines) as one removal from the run's first line: a
-/// comment section cut to the end is one span, not forty. (With their texts the removals stay
-/// a line each, so that each text is its line's.)
-fn merge_runs(removed: Vec<Removal>, kept_lines: &[usize]) -> Vec<RemovalRecord> {
+/// The removals of a record without their texts, in the order they stand in the original, a
+/// run that one rule removed with nothing between them but white space (no kept text, no other
+/// rule's removal) as one removal from the run's first line: a comment section cut to the end
+/// is one span, not forty. (With their texts the removals stay a line each, in line order, so
+/// that each text is its line's.) `kept` are the paragraphs' original spans, in order.
+fn merge_runs(mut removed: Vec<Removal>, kept: &[Span]) -> Vec<RemovalRecord> {
+    // By position: an inline cut is listed before the rest of its line, which another rule
+    // may remove; merging in list order let a run swallow that cut (an eval page).
+    removed.sort_by_key(|r| r.original.start);
     let mut merged: Vec<RemovalRecord> = Vec::with_capacity(removed.len());
-    // The last line of the run `merged.last()` ends with.
-    let mut run_end = 0;
     for r in removed {
         if let Some(last) = merged.last_mut() {
-            // Lines are in order: the first kept line at or after the run's end.
-            let next_kept = kept_lines.partition_point(|&line| line < run_end);
-            let kept_between = kept_lines
+            // A kept paragraph overlapping the gap: the first that ends after the run does.
+            let next_kept = kept.partition_point(|p| p.end <= last.original.end);
+            let kept_between = kept
                 .get(next_kept)
-                .is_some_and(|&line| line <= r.line);
+                .is_some_and(|p| p.start < r.original.start);
             if last.rule == r.rule && r.original.start >= last.original.end && !kept_between {
                 last.original.end = r.original.end;
-                run_end = r.line;
                 continue;
             }
         }
-        run_end = r.line;
         merged.push(RemovalRecord::new(r, false));
     }
     merged
@@ -198,7 +198,7 @@ impl Record {
     /// The record of a cleaned document read from `source`; with `removed_text`, each
     /// removal carries its text.
     pub fn new(doc: CleanDoc, source: String, removed_text: bool) -> Record {
-        let paragraphs_lines: Vec<usize> = doc.paragraphs.iter().map(|p| p.line).collect();
+        let kept: Vec<Span> = doc.paragraphs.iter().map(|p| p.original).collect();
         let (text, spans) = join_paragraphs(doc.paragraphs.iter().map(|p| p.text.as_str()));
         let paragraphs = doc
             .paragraphs
@@ -226,7 +226,7 @@ impl Record {
                     .into_iter()
                     .map(|r| RemovalRecord::new(r, true))
                     .collect(),
-                false => merge_runs(doc.removed, &paragraphs_lines),
+                false => merge_runs(doc.removed, &kept),
             },
             url: doc.url,
             site_source: doc.site_source,
@@ -277,13 +277,18 @@ mod tests {
             // Another rule between: a run of its own.
             removal(4, 10, 12, "b:y"),
             removal(5, 13, 15, "a:x"),
-            // Line 6 is kept: line 7 starts a new run.
+            // Line 6 is kept (16..19): line 7 starts a new run.
             removal(7, 20, 22, "a:x"),
-            // An inline cut on kept line 9, then line 10: not one run.
-            removal(9, 30, 32, "a:x"),
-            removal(10, 40, 45, "a:x"),
+            // Line 9 keeps 30..38 and loses its tail to an inline cut, listed first; the
+            // cut and line 10 are one run, and line 9's kept text stays out of it.
+            removal(9, 39, 42, "a:x"),
+            removal(10, 44, 45, "a:x"),
+            // Line 12 keeps its ends (50..60) and loses its middle: line 13 is not its run.
+            removal(12, 53, 55, "a:x"),
+            removal(13, 61, 64, "a:x"),
         ];
-        let merged = merge_runs(removed, &[6, 9]);
+        let kept = [Span::new(16, 19), Span::new(30, 38), Span::new(50, 60)];
+        let merged = merge_runs(removed, &kept);
         let got: Vec<(usize, Span, &str)> = merged
             .iter()
             .map(|r| (r.line, r.original, r.rule.as_str()))
@@ -295,8 +300,30 @@ mod tests {
                 (4, Span::new(10, 12), "b:y"),
                 (5, Span::new(13, 15), "a:x"),
                 (7, Span::new(20, 22), "a:x"),
-                (9, Span::new(30, 32), "a:x"),
-                (10, Span::new(40, 45), "a:x"),
+                (9, Span::new(39, 45), "a:x"),
+                (12, Span::new(53, 55), "a:x"),
+                (13, Span::new(61, 64), "a:x"),
+            ]
+        );
+    }
+
+    // The eval page that found it: an inline cut by one rule, listed before the rest of its
+    // line, which another rule removed together with the next line.
+    #[test]
+    fn a_run_never_swallows_another_rules_removal() {
+        let removed = vec![
+            removal(87, 909, 923, "generic:read-more-tail"),
+            removal(87, 827, 908, "classifier:before-article"),
+            removal(89, 925, 936, "classifier:before-article"),
+        ];
+        let merged = merge_runs(removed, &[]);
+        let spans: Vec<Span> = merged.iter().map(|r| r.original).collect();
+        assert_eq!(
+            spans,
+            vec![
+                Span::new(827, 908),
+                Span::new(909, 923),
+                Span::new(925, 936)
             ]
         );
     }
