@@ -131,9 +131,29 @@ proptest! {
         for (k, c) in chars.iter().enumerate() {
             prop_assert!(owner[k].is_some() || c.is_whitespace() || *c == '\u{feff}', "{c:?} at {k} is neither kept nor removed");
         }
+        let mut rule_at: Vec<Option<&str>> = vec![None; chars.len()];
+        for r in &doc.removed {
+            rule_at[r.original.start..r.original.end].fill(Some(r.rule.as_str()));
+        }
+        let rule_at: Vec<Option<String>> = rule_at.into_iter().map(|r| r.map(String::from)).collect();
         // Each paragraph's span in the record slices the cleaned text to the paragraph.
         let paragraphs: Vec<String> = doc.paragraphs.iter().map(|p| p.text.clone()).collect();
         let record = Record::new(doc, "p".into(), false);
+        // The record's removals (runs of one rule merged) cover what the document's do, by the
+        // same rules, and besides only the white space between the lines of a run.
+        let mut in_record: Vec<Option<&str>> = vec![None; chars.len()];
+        for r in &record.removed {
+            for (k, cell) in in_record[r.original.start..r.original.end].iter_mut().enumerate() {
+                prop_assert!(cell.is_none(), "record removals overlap at {}", r.original.start + k);
+                *cell = Some(r.rule.as_str());
+            }
+        }
+        for k in 0..chars.len() {
+            match &rule_at[k] {
+                Some(rule) => prop_assert_eq!(in_record[k], Some(rule.as_str()), "at {}", k),
+                None => prop_assert!(in_record[k].is_none() || (owner[k].is_none() && chars[k].is_whitespace()), "{:?} at {} in a merged removal", chars[k], k),
+            }
+        }
         let texts: Vec<&str> = record.paragraph_texts().collect();
         prop_assert_eq!(texts, paragraphs.iter().map(String::as_str).collect::<Vec<_>>());
         prop_assert!(record.check_spans().is_ok());
