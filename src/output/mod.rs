@@ -16,6 +16,7 @@
 pub mod annotate;
 pub mod dolma;
 pub mod duplicates;
+pub mod explain;
 mod json;
 pub mod parquet;
 mod record;
