@@ -50,6 +50,11 @@ pub enum Command {
         after_long_help = "EXAMPLES:\n  newsclean explain samples/thelocal-nk-diplomat.txt\n  newsclean explain pages.jsonl --id 042bb7b5fedab6ea"
     )]
     Explain(ExplainArgs),
+    /// Write paragraph sketches as Parquet shards, for the cluster job (python/newsclean/spark.py).
+    #[command(
+        after_long_help = "EXAMPLES:\n  newsclean sketch part-*.jsonl --out sketches\n  spark-submit python/newsclean/spark.py sketches --out dups"
+    )]
+    Sketch(SketchCommandArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -344,6 +349,29 @@ pub struct RunCommandArgs {
     pub rules: RuleArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SketchCommandArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output directory: sketches-NNNNN.parquet (one shard per JSONL input file) and
+    /// config.json.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Start a new shard past this many paragraphs (at a document boundary).
+    #[arg(long, value_name = "ROWS", default_value_t = crate::output::sketches::MAX_SHARD_ROWS)]
+    pub shard_rows: usize,
+    /// Paragraphs of fewer words match only when identical (as `run --short-words`).
+    #[arg(long, default_value_t = 8, value_name = "WORDS")]
+    pub short_words: usize,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     #[command(flatten)]
     pub run: RunArgs,
 }

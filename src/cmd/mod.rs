@@ -7,6 +7,7 @@ pub mod dedup;
 pub mod explain;
 pub mod rules;
 pub mod run;
+pub mod sketch;
 
 use crate::cli::{DedupArgs, Format, InputArgs, OutputArgs, RuleArgs, RunArgs};
 use crate::dedup::DedupConfig;
