@@ -441,13 +441,18 @@ def write_output(spark: Any, out: str, force: bool, tables: Dict[str, Tuple[List
         fs.delete(staging, True)
 
 
-def run(spark: Any, sketches: str, out: str, force: bool = False) -> Dict[str, Any]:
-    """Runs the job: reads the shards of `sketches`, writes `out`; returns its counts."""
+def run(
+    spark: Any, sketches: str, out: str, force: bool = False, overrides: Optional[Dict[str, Any]] = None
+) -> Dict[str, Any]:
+    """Runs the job: reads the shards of `sketches`, writes `out`; returns its counts.
+    `overrides` replace fields of the sketches' config.json (those that do not change the
+    sketches: ``copy_threshold``, ``max_hamming``, ...), checked as the CLI checks them."""
     from newsclean._native import dedup_config_json
 
     started = time.monotonic()
     config_text = spark.read.text(os.path.join(sketches, "config.json"), wholetext=True).first()[0]
-    config = json.loads(dedup_config_json(config_text))
+    config = {**json.loads(config_text), **(overrides or {})}
+    config = json.loads(dedup_config_json(json.dumps(config)))
     job = Job(spark, sketches, config)
     pairs, stats = job.verified_pairs()
     members = job.members(sorted({g for a, b, _, _ in pairs for g in (a, b)}))
@@ -478,6 +483,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("sketches", help="directory written by `newsclean sketch`")
     parser.add_argument("--out", required=True, help="output directory (duplicates/, annotations/)")
     parser.add_argument("--force", action="store_true", help="replace an existing output")
+    parser.add_argument("--similarity", type=float, help="as `newsclean run --similarity` (default: config.json's)")
+    parser.add_argument("--max-hamming", type=int, help="as `newsclean run --max-hamming` (default: config.json's)")
     parser.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     parser.add_argument(
         "--shuffle-partitions",
@@ -501,7 +508,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if partitions:
         spark.conf.set("spark.sql.shuffle.partitions", str(partitions))
     try:
-        stats = run(spark, args.sketches, args.out, args.force)
+        overrides = {"copy_threshold": args.similarity, "max_hamming": args.max_hamming}
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        stats = run(spark, args.sketches, args.out, args.force, overrides)
     finally:
         spark.stop()
     print("newsclean.spark: " + json.dumps(stats), file=sys.stderr)
