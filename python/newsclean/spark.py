@@ -100,7 +100,7 @@ class Job:
 
         self.spark, self.config, self.F = spark, config, F
         self.config_json = json.dumps(config)
-        raw = spark.read.parquet(os.path.join(sketches, "sketches-*.parquet"))
+        raw = spark.read.option("pathGlobFilter", "sketches-*.parquet").parquet(sketches)
         gid = F.expr(
             f"shiftleft(cast(shard as bigint), {DOC_BITS + PARA_BITS})"
             f" | shiftleft(cast(doc as bigint), {PARA_BITS}) | cast(para as bigint)"
@@ -112,43 +112,41 @@ class Job:
                 raise SystemExit(f"newsclean.spark: more than {1 << bits} {what}: re-shard the input")
 
     def paragraphs(self) -> Any:
-        """Every paragraph with its exact group: representative (first occurrence) and size."""
+        """Every paragraph with its exact group: representative (first occurrence), size and
+        the representative's simhash. One shuffle, by content hash (paragraphs with equal
+        hashes have the same words, so all of a group are eligible or none is)."""
         F, c = self.F, self.config
-        paragraphs = self.raw.select(
-            "gid",
-            F.expr(f"shiftright(gid, {PARA_BITS})").alias("gdoc"),
-            F.least(F.col("words"), F.lit(U16_MAX)).alias("words"),
-            "content_hash",
-            "simhash",
-            "anchors",
-        )
-        groups = (
-            paragraphs.filter(F.col("words") >= c["min_words"])
-            .groupBy("content_hash")
-            .agg(
-                F.min("gid").alias("rep"),
-                F.count("*").alias("gsize"),
-                # The representative's simhash: the expansion's prefilter compares those.
-                F.min_by("simhash", "gid").alias("rep_simhash"),
-            )
-        )
+        from pyspark.sql import Window
+
+        group = Window.partitionBy("content_hash")
         eligible = F.col("words") >= c["min_words"]
         return (
-            paragraphs.join(groups, "content_hash", "left")
+            self.raw.select(
+                "gid",
+                F.expr(f"shiftright(gid, {PARA_BITS})").alias("gdoc"),
+                F.least(F.col("words"), F.lit(U16_MAX)).alias("words"),
+                "content_hash",
+                "simhash",
+                "anchors",
+            )
             .select(
                 "gid",
                 "gdoc",
                 "words",
                 "simhash",
                 "anchors",
-                F.when(eligible, F.col("rep")).alias("rep"),
-                F.when(eligible, F.col("gsize")).alias("gsize"),
-                F.when(eligible, F.col("rep_simhash")).alias("rep_simhash"),
+                F.when(eligible, F.min("gid").over(group)).alias("rep"),
+                F.when(eligible, F.count("*").over(group)).alias("gsize"),
+                # The expansion's prefilter compares the representatives' simhashes.
+                F.when(eligible, F.min_by("simhash", "gid").over(group)).alias("rep_simhash"),
             )
             .persist()
         )
 
     def simhash_pairs(self, searchable: Any) -> Any:
+        """Pairs within ``max_hamming`` bits: per table, the hashes grouped by their block
+        (one shuffle), sorted as the Rust table sorts them, each compared with its
+        ``bucket_limit`` successors."""
         F, c = self.F, self.config
         tables = []
         for table, (start, width) in enumerate(block_layout(c["max_hamming"] + 1)):
@@ -162,51 +160,64 @@ class Job:
                 searchable.select(
                     F.lit(table).alias("t"),
                     F.shiftrightunsigned(rotated, 64 - width).alias("bucket"),
-                    rotated.alias("rotated"),
-                    "gid",
-                    "simhash",
+                    F.struct(rotated.alias("rotated"), "gid", "simhash").alias("item"),
                 )
             )
         table = tables[0]
         for other in tables[1:]:
             table = table.unionByName(other)
-        from pyspark.sql import Window
-
         # Inside a bucket the top bits are equal, so the signed order of the rotated hashes is
-        # the unsigned order the Rust tables sort by.
-        order = Window.partitionBy("t", "bucket").orderBy("rotated", "gid")
-        ranked = table.withColumn("rank", F.row_number().over(order))
-        x, y = ranked.alias("x"), ranked.alias("y")
-        joined = x.join(
-            y,
-            (F.col("x.t") == F.col("y.t"))
-            & (F.col("x.bucket") == F.col("y.bucket"))
-            & (F.col("y.rank") > F.col("x.rank"))
-            & (F.col("y.rank") - F.col("x.rank") <= c["bucket_limit"]),
-        ).filter(F.bit_count(F.col("x.simhash").bitwiseXOR(F.col("y.simhash"))) <= c["max_hamming"])
-        return joined.select(
-            F.least("x.gid", "y.gid").alias("a"), F.greatest("x.gid", "y.gid").alias("b")
+        # the unsigned order the Rust tables sort by; ties on the hash go by paragraph number.
+        buckets = (
+            table.groupBy("t", "bucket")
+            .agg(F.sort_array(F.collect_list("item")).alias("items"))
+            .filter(F.size("items") >= 2)
+        )
+        limit = c["bucket_limit"]
+        pairs = buckets.select(
+            F.explode(
+                F.expr(
+                    "flatten(transform(sequence(0, size(items) - 2), i -> transform("
+                    f"slice(items, i + 2, least({limit}, size(items) - 1 - i)),"
+                    " y -> named_struct('x', items[i], 'y', y))))"
+                )
+            ).alias("p")
+        )
+        return pairs.filter(
+            F.bit_count(F.col("p.x.simhash").bitwiseXOR(F.col("p.y.simhash"))) <= c["max_hamming"]
+        ).select(
+            F.least("p.x.gid", "p.y.gid").alias("a"), F.greatest("p.x.gid", "p.y.gid").alias("b")
         )
 
     def anchor_pairs(self, searchable: Any) -> Any:
+        """Pairs sharing anchors: the distinct paragraphs of each anchor (one shuffle), anchors
+        of more than ``anchor_max_df`` skipped, each pair of a common anchor through the simhash
+        prefilter, then the shared anchors counted per pair (a second shuffle)."""
         F, c = self.F, self.config
-        from pyspark.sql import Window
-
         postings = searchable.select(
-            "gid", "simhash", "words", F.explode("anchors").alias("anchor")
-        ).dropDuplicates(["anchor", "gid"])
-        postings = postings.withColumn(
-            "df", F.count("*").over(Window.partitionBy("anchor"))
-        ).filter(F.col("df") <= c["anchor_max_df"])
-        x, y = postings.alias("x"), postings.alias("y")
+            F.explode("anchors").alias("anchor"), F.struct("gid", "simhash", "words").alias("item")
+        )
+        anchors = (
+            postings.groupBy("anchor")
+            .agg(F.sort_array(F.collect_set("item")).alias("items"))
+            .filter((F.size("items") >= 2) & (F.size("items") <= c["anchor_max_df"]))
+        )
+        pairs = anchors.select(
+            F.size("items").alias("df"),
+            F.explode(
+                F.expr(
+                    "flatten(transform(sequence(0, size(items) - 2), i -> transform("
+                    "slice(items, i + 2, size(items) - 1 - i), y -> named_struct('x', items[i], 'y', y))))"
+                )
+            ).alias("p"),
+        )
         shared = (
-            x.join(y, (F.col("x.anchor") == F.col("y.anchor")) & (F.col("x.gid") < F.col("y.gid")))
-            .filter(
-                (F.col("x.df") <= c["anchor_rare_df"])
-                | (F.bit_count(F.col("x.simhash").bitwiseXOR(F.col("y.simhash"))) <= c["prefilter_max_hamming"])
+            pairs.filter(
+                (F.col("df") <= c["anchor_rare_df"])
+                | (F.bit_count(F.col("p.x.simhash").bitwiseXOR(F.col("p.y.simhash"))) <= c["prefilter_max_hamming"])
             )
-            .groupBy(F.col("x.gid").alias("a"), F.col("y.gid").alias("b"))
-            .agg(F.count("*").alias("shared"), F.first(F.least("x.words", "y.words")).alias("shorter"))
+            .groupBy(F.col("p.x.gid").alias("a"), F.col("p.y.gid").alias("b"))
+            .agg(F.count("*").alias("shared"), F.first(F.least("p.x.words", "p.y.words")).alias("shorter"))
         )
         needed = F.when(F.col("shorter") < c["single_anchor_words"], 1).otherwise(c["min_shared_anchors"])
         return shared.filter(F.col("shared") >= needed).select("a", "b")
@@ -287,13 +298,17 @@ class Job:
             .persist()
         )
         verified = self.verify(first_round).persist()
+        started = time.monotonic()
         rows = [tuple(r) for r in verified.collect()]
         stats: Dict[str, Any] = {"candidates": first_round.count(), "verified_pairs": len(rows)}
+        stats["first_round_seconds"] = round(time.monotonic() - started, 2)
         if c["expand_documents"]:
+            started = time.monotonic()
             expansion = self.expansion_pairs(paragraphs, first_round, verified).persist()
             stats["expansion_candidates"] = expansion.count()
             more = [tuple(r) for r in self.verify(expansion).collect()]
             stats["expansion_verified_pairs"] = len(more)
+            stats["expansion_seconds"] = round(time.monotonic() - started, 2)
             rows += more
         stats["paragraphs"] = paragraphs.count()
         return rows, stats
@@ -454,9 +469,14 @@ def run(
     config = {**json.loads(config_text), **(overrides or {})}
     config = json.loads(dedup_config_json(json.dumps(config)))
     job = Job(spark, sketches, config)
-    pairs, stats = job.verified_pairs()
+    stats = {"setup_seconds": round(time.monotonic() - started, 2)}
+    pairs, found = job.verified_pairs()
+    stats.update(found)
+    clustering = time.monotonic()
     members = job.members(sorted({g for a, b, _, _ in pairs for g in (a, b)}))
     clusters, annotations = build_clusters(pairs, members)
+    stats["cluster_seconds"] = round(time.monotonic() - clustering, 2)
+    writing = time.monotonic()
     for cluster in clusters:
         for pair in cluster["pairs"]:
             pair["a"], pair["b"] = int(pair["a"]), int(pair["b"])
@@ -469,6 +489,7 @@ def run(
             "annotations": (annotations, ANNOTATIONS_SCHEMA),
         },
     )
+    stats["write_seconds"] = round(time.monotonic() - writing, 2)
     stats["clusters"] = len(clusters)
     stats["annotations"] = len(annotations)
     stats["seconds"] = round(time.monotonic() - started, 2)
