@@ -83,7 +83,7 @@ def _verify_batches(config_json: str):
                 [
                     batch.column("a"),
                     batch.column("b"),
-                    pa.array(kinds, pa.int8()),
+                    pa.array(list(kinds), pa.int8()),
                     pa.array(similarities, pa.float64()),
                 ],
                 names=["a", "b", "kind", "similarity"],

@@ -232,7 +232,7 @@ const SHARED_QUOTE: u8 = 2;
 /// `a_hashes[i]` against `b_hashes[i]`, each side its word hashes (little-endian u64s, the
 /// `word_hashes` column of `newsclean sketch`) and per-word flags (`word_flags`). Returns a
 /// verdict code per pair (0 no match, 1 copy, 2 shared quote) and its similarity (0 when no
-/// match). Runs on rayon without the GIL.
+/// match), the codes as one `bytes` object. Runs on rayon without the GIL.
 #[pyfunction]
 #[pyo3(signature = (a_hashes, a_flags, b_hashes, b_flags, config=None))]
 fn verify_pairs(
