@@ -358,7 +358,7 @@ pub struct SketchCommandArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output directory: sketches-NNNNN.parquet (one shard per JSONL input file) and
-    /// config.json.
+    /// _config.json.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
     /// Replace an existing output directory.

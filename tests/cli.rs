@@ -493,14 +493,15 @@ fn sketch_writes_a_shard_per_jsonl_file_and_refuses_to_overwrite() {
     assert_eq!(
         names,
         [
-            "config.json",
+            "_config.json",
             "sketches-00000.parquet",
             "sketches-00001.parquet"
         ]
     );
-    let config: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path("sk/config.json")).expect("config"))
-            .expect("JSON");
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path("sk/_config.json")).expect("config"),
+    )
+    .expect("JSON");
     assert_eq!(config["anchor_max_df"], 64);
     let again = sketch(&[]);
     assert_eq!(again.status.code(), Some(2));

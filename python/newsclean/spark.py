@@ -2,7 +2,7 @@
 
 ``newsclean sketch INPUT... --out SKETCHES`` sketches every cleaned paragraph (per document, in
 parallel, anywhere); this job reads those shards and does what ``newsclean run``'s detector does
-with them in memory, with the same rules and thresholds (read from ``SKETCHES/config.json``):
+with them in memory, with the same rules and thresholds (read from ``SKETCHES/_config.json``):
 
 1. exact groups: paragraphs of at least ``min_words`` words with equal content hashes, each
    member paired with its group's first occurrence (its representative);
@@ -456,16 +456,30 @@ def write_output(spark: Any, out: str, force: bool, tables: Dict[str, Tuple[List
         fs.delete(staging, True)
 
 
+def read_text(spark: Any, path: str) -> str:
+    """A small file's text through Hadoop's file system (any URL Spark reads: local, HDFS,
+    S3). Spark's readers skip names starting with `_`, as Parquet readers do, which is why the
+    config is named so: the directory reads as one Parquet dataset."""
+    jvm = spark.sparkContext._jvm
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(fs.open(target), "UTF-8"))
+    try:
+        return "\n".join(iter(reader.readLine, None))
+    finally:
+        reader.close()
+
+
 def run(
     spark: Any, sketches: str, out: str, force: bool = False, overrides: Optional[Dict[str, Any]] = None
 ) -> Dict[str, Any]:
     """Runs the job: reads the shards of `sketches`, writes `out`; returns its counts.
-    `overrides` replace fields of the sketches' config.json (those that do not change the
+    `overrides` replace fields of the sketches' _config.json (those that do not change the
     sketches: ``copy_threshold``, ``max_hamming``, ...), checked as the CLI checks them."""
     from newsclean._native import dedup_config_json
 
     started = time.monotonic()
-    config_text = spark.read.text(os.path.join(sketches, "config.json"), wholetext=True).first()[0]
+    config_text = read_text(spark, os.path.join(sketches, "_config.json"))
     config = {**json.loads(config_text), **(overrides or {})}
     config = json.loads(dedup_config_json(json.dumps(config)))
     job = Job(spark, sketches, config)
@@ -504,8 +518,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("sketches", help="directory written by `newsclean sketch`")
     parser.add_argument("--out", required=True, help="output directory (duplicates/, annotations/)")
     parser.add_argument("--force", action="store_true", help="replace an existing output")
-    parser.add_argument("--similarity", type=float, help="as `newsclean run --similarity` (default: config.json's)")
-    parser.add_argument("--max-hamming", type=int, help="as `newsclean run --max-hamming` (default: config.json's)")
+    parser.add_argument("--similarity", type=float, help="as `newsclean run --similarity` (default: _config.json's)")
+    parser.add_argument("--max-hamming", type=int, help="as `newsclean run --max-hamming` (default: _config.json's)")
     parser.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     parser.add_argument(
         "--shuffle-partitions",

@@ -203,7 +203,7 @@ fn dedup_in(
 }
 
 /// The detector's settings as JSON: the defaults with the fields of `overrides` (a JSON
-/// object, such as a sketch directory's `config.json`) applied, checked as the CLI checks them.
+/// object, such as a sketch directory's `_config.json`) applied, checked as the CLI checks them.
 #[pyfunction]
 #[pyo3(signature = (overrides=None))]
 fn dedup_config_json(overrides: Option<&str>) -> PyResult<String> {

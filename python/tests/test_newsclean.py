@@ -128,7 +128,7 @@ def test_verify_pairs_decides_as_the_detector_and_checks_its_input():
     other, other_flags = words(*range(100, 112))
     kinds, similarities = verify_pairs([same, same], [flags, flags], [same, other], [flags, other_flags])
     assert (list(kinds), similarities) == ([1, 0], [1.0, 0.0])
-    # A stricter threshold is the caller's (the job's config.json) to give.
+    # A stricter threshold is the caller's (the job's _config.json) to give.
     assert json.loads(dedup_config_json('{"copy_threshold": 0.9}'))["copy_threshold"] == 0.9
     with pytest.raises(newsclean.NewscleanError, match="copy_threshold"):
         dedup_config_json('{"copy_threshold": 2}')

@@ -10,8 +10,10 @@
 //!
 //! One row per cleaned paragraph, in input order, in `sketches-NNNNN.parquet` (a shard per
 //! JSONL input file; a shard is also cut at `max_rows` rows, at a document boundary), plus
-//! `config.json`, the [`DedupConfig`] the sketches were made with, which the job reads its
-//! thresholds from. The directory appears whole or not at all ([`OutputDir`]).
+//! `_config.json`, the [`DedupConfig`] the sketches were made with, which the job reads its
+//! thresholds from (named with a `_` so that Spark, pyarrow and DuckDB read the directory as
+//! one Parquet dataset, skipping it). The directory appears whole or not at all
+//! ([`OutputDir`]).
 //!
 //! | column | type | what |
 //! | --- | --- | --- |
@@ -306,11 +308,11 @@ impl SketchShards {
         self.shards as usize
     }
 
-    /// Finishes the last shard, writes `config.json` and moves the directory into place.
+    /// Finishes the last shard, writes `_config.json` and moves the directory into place.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         self.cut()?;
         let config = serde_json::to_vec_pretty(&self.config).expect("a config serialises");
-        self.dir.write_file("config.json", &config)?;
+        self.dir.write_file("_config.json", &config)?;
         self.dir.commit()
     }
 }
@@ -370,7 +372,7 @@ mod tests {
         assert_eq!(first, expected.anchors());
         let words = batch.column(10).as_binary::<i32>();
         assert_eq!(words.value(0).len(), 8 * expected.word_count() as usize);
-        assert!(out.join("config.json").exists());
+        assert!(out.join("_config.json").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
