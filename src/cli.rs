@@ -53,6 +53,11 @@ pub enum Command {
     /// Write OUT_DIR/report.html: what a run removed, where, and what it found copied.
     #[command(after_long_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Write paragraph sketches as Parquet shards, for the cluster job (python/newsclean/spark.py).
+    #[command(
+        after_long_help = "EXAMPLES:\n  newsclean sketch part-*.jsonl --out sketches\n  spark-submit python/newsclean/spark.py sketches --out dups"
+    )]
+    Sketch(SketchCommandArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -397,6 +402,29 @@ pub struct ReportArgs {
                      carry them (--removed-text)."
     )]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SketchCommandArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output directory: sketches-NNNNN.parquet (one shard per JSONL input file) and
+    /// _config.json.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace an existing output directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Start a new shard past this many paragraphs (at a document boundary).
+    #[arg(long, value_name = "ROWS", default_value_t = crate::output::sketches::MAX_SHARD_ROWS)]
+    pub shard_rows: usize,
+    /// Paragraphs of fewer words match only when identical (as `run --short-words`).
+    #[arg(long, default_value_t = 8, value_name = "WORDS")]
+    pub short_words: usize,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]

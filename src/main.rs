@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Dedup(args) => cmd::dedup::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Sketch(args) => cmd::sketch::run(args),
         Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir.as_deref()),
     };
     match result {

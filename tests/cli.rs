@@ -459,3 +459,56 @@ fn dedup_on_clean_records_drops_later_copies() {
         "a shared quote is not dropped"
     );
 }
+
+#[test]
+fn sketch_writes_a_shard_per_jsonl_file_and_refuses_to_overwrite() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(&samples).expect("samples") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("sample");
+        let id = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        lines.push(serde_json::json!({"id": id, "text": text}).to_string());
+    }
+    lines.sort();
+    dir.write("a.jsonl", lines[..2].join("\n") + "\n");
+    dir.write("b.jsonl", lines[2..].join("\n") + "\n");
+    let sketch = |extra: &[&str]| {
+        let mut args = vec!["sketch", "a.jsonl", "b.jsonl", "--out", "sk", "-q"];
+        args.extend_from_slice(extra);
+        newsclean(&dir.0, &args)
+    };
+    let out = sketch(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path("sk"))
+        .expect("output")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "_config.json",
+            "sketches-00000.parquet",
+            "sketches-00001.parquet"
+        ]
+    );
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path("sk/_config.json")).expect("config"),
+    )
+    .expect("JSON");
+    assert_eq!(config["anchor_max_df"], 64);
+    let again = sketch(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert!(sketch(&["--force"]).status.success());
+}

@@ -3,6 +3,7 @@
 //! exactly a line of `documents.jsonl` (`json.loads` in C is faster than building the dict
 //! here item by item). The work itself runs with the GIL released, on rayon.
 
+use newsclean::dedup::verify::{self, MatchKind, Prepared};
 use newsclean::dedup::DedupConfig;
 use newsclean::output::annotate::DedupMode;
 use newsclean::output::{JsonlSink, Record};
@@ -201,6 +202,90 @@ fn dedup_in(
     Ok((lines(&annotated), lines(&clusters)))
 }
 
+/// The detector's settings as JSON: the defaults with the fields of `overrides` (a JSON
+/// object, such as a sketch directory's `_config.json`) applied, checked as the CLI checks them.
+#[pyfunction]
+#[pyo3(signature = (overrides=None))]
+fn dedup_config_json(overrides: Option<&str>) -> PyResult<String> {
+    Ok(serde_json::to_string(&config_from(overrides)?).expect("a config serialises"))
+}
+
+fn config_from(json: Option<&str>) -> PyResult<DedupConfig> {
+    let config: DedupConfig = match json {
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| PyValueError::new_err(format!("dedup config: {e}")))?,
+        None => DedupConfig::default(),
+    };
+    config.validate().map_err(error)?;
+    Ok(config)
+}
+
+/// Verdict code of [`verify_pairs`]: no match.
+const NO_MATCH: u8 = 0;
+/// Verdict code of [`verify_pairs`]: a copy (the cluster's kind then follows the sites).
+const COPY: u8 = 1;
+/// Verdict code of [`verify_pairs`]: a shared quotation.
+const SHARED_QUOTE: u8 = 2;
+
+/// Verifies candidate pairs exactly as `run`'s detector does ([`verify::verify`] on
+/// [`Prepared::from_words`], the path of its spill file). Pair `i` is paragraph
+/// `a_hashes[i]` against `b_hashes[i]`, each side its word hashes (little-endian u64s, the
+/// `word_hashes` column of `newsclean sketch`) and per-word flags (`word_flags`). Returns a
+/// verdict code per pair (0 no match, 1 copy, 2 shared quote) and its similarity (0 when no
+/// match), the codes as one `bytes` object. Runs on rayon without the GIL.
+#[pyfunction]
+#[pyo3(signature = (a_hashes, a_flags, b_hashes, b_flags, config=None))]
+fn verify_pairs(
+    py: Python<'_>,
+    a_hashes: Vec<Vec<u8>>,
+    a_flags: Vec<Vec<u8>>,
+    b_hashes: Vec<Vec<u8>>,
+    b_flags: Vec<Vec<u8>>,
+    config: Option<&str>,
+) -> PyResult<(Vec<u8>, Vec<f64>)> {
+    let config = config_from(config)?.sanitized();
+    let n = a_hashes.len();
+    if [a_flags.len(), b_hashes.len(), b_flags.len()] != [n; 3] {
+        return Err(PyValueError::new_err(
+            "verify_pairs: the four lists differ in length",
+        ));
+    }
+    for (hashes, flags) in a_hashes
+        .iter()
+        .zip(&a_flags)
+        .chain(b_hashes.iter().zip(&b_flags))
+    {
+        if hashes.len() != 8 * flags.len() {
+            return Err(PyValueError::new_err(format!(
+                "verify_pairs: {} bytes of word hashes for {} word flags (8 bytes a word)",
+                hashes.len(),
+                flags.len()
+            )));
+        }
+    }
+    let prepare = |hashes: &[u8], flags: &[u8]| {
+        let words: Vec<u64> = hashes
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect();
+        Prepared::from_words(&words, flags, config.verify_ngram)
+    };
+    Ok(py.detach(|| {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let a = prepare(&a_hashes[i], &a_flags[i]);
+                let b = prepare(&b_hashes[i], &b_flags[i]);
+                match verify::verify(&a, &b, &config) {
+                    Some((MatchKind::Copy, similarity)) => (COPY, similarity),
+                    Some((MatchKind::SharedQuote, similarity)) => (SHARED_QUOTE, similarity),
+                    None => (NO_MATCH, 0.0),
+                }
+            })
+            .unzip()
+    }))
+}
+
 fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
@@ -229,6 +314,8 @@ impl Drop for WorkDir {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeCleaner>()?;
     m.add_function(wrap_pyfunction!(dedup_json, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_config_json, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_pairs, m)?)?;
     m.add("NewscleanError", m.py().get_type::<NewscleanError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -116,3 +116,23 @@ def test_records_and_clusters_match_the_command_line(cleaner):
         mine.pop("source"), theirs.pop("source")
         assert mine == theirs
     assert clusters == cli_clusters
+
+
+def test_verify_pairs_decides_as_the_detector_and_checks_its_input():
+    from newsclean._native import dedup_config_json, verify_pairs
+
+    def words(*hashes):
+        return b"".join(h.to_bytes(8, "little") for h in hashes), bytes(len(hashes))
+
+    same, flags = words(*range(1, 13))
+    other, other_flags = words(*range(100, 112))
+    kinds, similarities = verify_pairs([same, same], [flags, flags], [same, other], [flags, other_flags])
+    assert (list(kinds), similarities) == ([1, 0], [1.0, 0.0])
+    # A stricter threshold is the caller's (the job's _config.json) to give.
+    assert json.loads(dedup_config_json('{"copy_threshold": 0.9}'))["copy_threshold"] == 0.9
+    with pytest.raises(newsclean.NewscleanError, match="copy_threshold"):
+        dedup_config_json('{"copy_threshold": 2}')
+    with pytest.raises(ValueError, match="8 bytes a word"):
+        verify_pairs([same], [flags[:-1]], [same], [flags])
+    with pytest.raises(ValueError, match="differ in length"):
+        verify_pairs([same], [flags], [], [])

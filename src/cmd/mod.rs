@@ -8,6 +8,7 @@ pub mod explain;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod sketch;
 
 use crate::cli::{DedupArgs, Format, InputArgs, OutputArgs, RuleArgs, RunArgs};
 use crate::dedup::DedupConfig;

@@ -33,24 +33,42 @@ pub fn sketch_document<'a>(
     paragraphs: impl ExactSizeIterator<Item = &'a str>,
     config: &DedupConfig,
 ) -> (Vec<ParagraphSketch>, Vec<u8>) {
-    let mut normalized = Normalized::default();
     let mut sketches = Vec::with_capacity(paragraphs.len());
     let mut block = Vec::new();
     push_u32(&mut block, paragraphs.len());
+    sketch_paragraphs(paragraphs, config, |sketch, hashes, flags| {
+        sketches.push(sketch);
+        push_u32(&mut block, hashes.len());
+        block.reserve(hashes.len() * 9);
+        for hash in hashes {
+            block.extend_from_slice(&hash.to_le_bytes());
+        }
+        block.extend_from_slice(flags);
+    });
+    (sketches, block)
+}
+
+/// Normalises each paragraph once and hands `each` its sketch, its word hashes
+/// ([`fingerprint::word_hashes`]) and its per-word flags ([`verify::word_flags`]): what
+/// verification later needs ([`Prepared::from_words`]). The one sketching path of both the
+/// spill ([`sketch_document`]) and the sketch shards of `newsclean sketch`
+/// ([`crate::output::sketches`]), so the two cannot drift apart.
+pub fn sketch_paragraphs<'a>(
+    paragraphs: impl Iterator<Item = &'a str>,
+    config: &DedupConfig,
+    mut each: impl FnMut(ParagraphSketch, &[u64], &[u8]),
+) {
+    let mut normalized = Normalized::default();
     let mut hashes: Vec<u64> = Vec::new();
+    let mut flags: Vec<u8> = Vec::new();
     for text in paragraphs {
         normalize_into(text, &mut normalized);
         hashes.clear();
         fingerprint::word_hashes_into(&normalized, &mut hashes);
-        sketches.push(sketch_hashed(&normalized, &hashes, config));
-        push_u32(&mut block, hashes.len());
-        block.reserve(hashes.len() * 9);
-        for hash in &hashes {
-            block.extend_from_slice(&hash.to_le_bytes());
-        }
-        block.extend(normalized.spans().iter().map(verify::span_flags));
+        flags.clear();
+        flags.extend(normalized.spans().iter().map(verify::span_flags));
+        each(sketch_hashed(&normalized, &hashes, config), &hashes, &flags);
     }
-    (sketches, block)
 }
 
 fn push_u32(out: &mut Vec<u8>, value: usize) {

@@ -21,6 +21,7 @@ mod json;
 pub mod parquet;
 mod record;
 pub mod sink;
+pub mod sketches;
 
 pub use record::{ParagraphRecord, Record, RemovalRecord};
 pub use sink::{JsonlSink, Sink};

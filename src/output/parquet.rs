@@ -467,7 +467,7 @@ impl ParquetSink {
 }
 
 /// A Parquet or Arrow error as an output error on `path`.
-fn parquet_err(path: &Path, e: parquet::errors::ParquetError) -> OutputError {
+pub(crate) fn parquet_err(path: &Path, e: parquet::errors::ParquetError) -> OutputError {
     let source = match e {
         parquet::errors::ParquetError::External(e) => match e.downcast::<io::Error>() {
             Ok(io) => *io,

@@ -24,6 +24,7 @@
 pub mod clean_pass;
 pub mod dedup_pass;
 pub mod events;
+pub mod sketch_pass;
 pub mod target;
 
 pub use events::{Cancel, Event, Progress, Silent, Stage};
