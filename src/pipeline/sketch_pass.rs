@@ -58,7 +58,7 @@ impl Pipeline<'_> {
         if outcome == Outcome::Finished {
             let (count, paragraphs) = (shards.shard_count(), shards.paragraphs);
             shards.commit()?;
-            ctx.message(format!("{paragraphs} paragraphs in {count} shards"));
+            ctx.message(format!("sketch: {paragraphs} paragraphs in {count} shards"));
         }
         Ok(super::Done {
             outcome,
