@@ -21,7 +21,8 @@ pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
         ..DedupConfig::default()
     };
     check_not_input(&args.out, &args.input.inputs)?;
-    let shards = SketchShards::create(&args.out, args.force, &config, args.shard_rows)?;
+    let shards = SketchShards::create(&args.out, args.force, &config, args.shard_rows)?
+        .first_shard(args.first_shard);
     let done = pipeline.sketch(reader(&args.input), &config, shards)?;
     let report = &done.report;
     if done.outcome == Outcome::Interrupted {
