@@ -418,6 +418,10 @@ pub struct SketchCommandArgs {
     /// Start a new shard past this many paragraphs (at a document boundary).
     #[arg(long, value_name = "ROWS", default_value_t = crate::output::sketches::MAX_SHARD_ROWS)]
     pub shard_rows: usize,
+    /// Number the shards from N (sketching one batch's inputs on several machines: each
+    /// starts where the previous one's shards end; the job orders paragraphs by shard).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(..524_288))]
+    pub first_shard: u32,
     /// Paragraphs of fewer words match only when identical (as `run --short-words`).
     #[arg(long, default_value_t = 8, value_name = "WORDS")]
     pub short_words: usize,

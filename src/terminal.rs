@@ -89,7 +89,7 @@ impl Progress for Terminal {
             }
             Event::Message(text) => {
                 // Failures and warnings always; the stage summaries only when not quiet.
-                let chatter = text.starts_with("dedup:");
+                let chatter = text.starts_with("dedup:") || text.starts_with("sketch:");
                 if self.chatty || !chatter {
                     match bar.as_ref() {
                         Some(bar) => bar.suspend(|| message(&text)),

@@ -510,5 +510,7 @@ fn sketch_writes_a_shard_per_jsonl_file_and_refuses_to_overwrite() {
     let again = sketch(&[]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    assert!(sketch(&["--force"]).status.success());
+    assert!(sketch(&["--force", "--first-shard", "7"]).status.success());
+    assert!(dir.path("sk/sketches-00008.parquet").exists());
+    assert!(!dir.path("sk/sketches-00000.parquet").exists());
 }

@@ -46,6 +46,14 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 # the document. Order-preserving (shard, doc, para), so comparing gids compares positions.
 SHARD_BITS, DOC_BITS, PARA_BITS = 19, 24, 20
 
+# The columns of a shard (src/output/sketches.rs), declared so that a directory without
+# shards reads as an empty batch and a shard of another layout fails at once.
+SKETCH_SCHEMA = (
+    "shard int, doc int, para int, doc_id string, site string, credits array<string>, "
+    "words int, content_hash bigint, simhash bigint, anchors array<bigint>, "
+    "word_hashes binary, word_flags binary"
+)
+
 # Verdict codes of newsclean._native.verify_pairs.
 NO_MATCH, COPY, SHARED_QUOTE = 0, 1, 2
 
@@ -100,7 +108,7 @@ class Job:
 
         self.spark, self.config, self.F = spark, config, F
         self.config_json = json.dumps(config)
-        raw = spark.read.option("pathGlobFilter", "sketches-*.parquet").parquet(sketches)
+        raw = spark.read.schema(SKETCH_SCHEMA).option("pathGlobFilter", "sketches-*.parquet").parquet(sketches)
         gid = F.expr(
             f"shiftleft(cast(shard as bigint), {DOC_BITS + PARA_BITS})"
             f" | shiftleft(cast(doc as bigint), {PARA_BITS}) | cast(para as bigint)"

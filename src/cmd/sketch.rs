@@ -7,7 +7,6 @@ use crate::exit_codes::Exit;
 use crate::output::{check_not_input, sketches::SketchShards};
 use crate::pipeline::{Outcome, Pipeline};
 use crate::terminal::{cancel_on_signals, message, Terminal};
-use anyhow::Context;
 use std::time::Instant;
 
 pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
@@ -22,8 +21,9 @@ pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
         ..DedupConfig::default()
     };
     check_not_input(&args.out, &args.input.inputs)?;
-    let mut shards = SketchShards::create(&args.out, args.force, &config, args.shard_rows)?;
-    let done = pipeline.sketch(reader(&args.input), &config, &mut shards)?;
+    let shards = SketchShards::create(&args.out, args.force, &config, args.shard_rows)?
+        .first_shard(args.first_shard);
+    let done = pipeline.sketch(reader(&args.input), &config, shards)?;
     let report = &done.report;
     if done.outcome == Outcome::Interrupted {
         message(format!(
@@ -32,19 +32,11 @@ pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
         ));
         return Ok(Exit::Interrupted);
     }
-    let (count, paragraphs) = (shards.shard_count(), shards.paragraphs);
-    shards
-        .commit()
-        .with_context(|| format!("writing {}", args.out.display()))?;
     if !args.run.quiet {
-        message(format!(
-            "{paragraphs} paragraphs in {count} shards; {}",
-            report.summary(started.elapsed())
-        ));
+        message(report.summary(started.elapsed()));
     }
-    Ok(if report.documents_failed > 0 {
-        Exit::Error
-    } else {
-        Exit::Success
+    Ok(match report.documents_failed {
+        0 => Exit::Success,
+        _ => Exit::Error,
     })
 }

@@ -180,6 +180,8 @@ pub struct SketchShards {
     shard: Option<Shard>,
     shards: i32,
     max_rows: usize,
+    /// Number of the first shard ([`SketchShards::first_shard`]).
+    first: i32,
     /// Paragraphs written, all shards.
     pub paragraphs: u64,
 }
@@ -202,8 +204,18 @@ impl SketchShards {
             shard: None,
             shards: 0,
             max_rows: max_rows.max(1),
+            first: 0,
             paragraphs: 0,
         })
+    }
+
+    /// Numbers the shards from `first` on (before any document is added): machines that
+    /// sketch consecutive shares of one batch each start where the previous share's shards
+    /// end, and the job orders paragraphs by shard number as `run` would have read them.
+    pub fn first_shard(mut self, first: u32) -> SketchShards {
+        self.first = i32::try_from(first).unwrap_or(i32::MAX);
+        self.shards = self.first;
+        self
     }
 
     /// Ends the current shard: the next document starts a new one (a new input file).
@@ -305,7 +317,7 @@ impl SketchShards {
 
     /// Number of shards started.
     pub fn shard_count(&self) -> usize {
-        self.shards as usize
+        (self.shards - self.first) as usize
     }
 
     /// Finishes the last shard, writes `_config.json` and moves the directory into place.

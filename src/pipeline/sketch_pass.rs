@@ -11,13 +11,13 @@ use std::path::PathBuf;
 
 impl Pipeline<'_> {
     /// Cleans every document of `reader` and appends its sketches (made with `config`) to
-    /// `shards`, in input order; each JSONL input file starts a shard. The shards are not
-    /// committed here: the caller commits them when the batch ran to its end.
+    /// `shards`, in input order; each JSONL input file starts a shard. The shards' directory
+    /// is committed when the batch ran to its end, and left as it was when interrupted.
     pub fn sketch(
         &self,
         reader: Reader,
         config: &DedupConfig,
-        shards: &mut SketchShards,
+        mut shards: SketchShards,
     ) -> Result<super::Done, PipelineError> {
         config.validate()?;
         let ctx = self.context();
@@ -55,6 +55,11 @@ impl Pipeline<'_> {
         });
         report.bytes_read = input_bytes.load(std::sync::atomic::Ordering::Relaxed);
         report.interrupted = outcome == Outcome::Interrupted;
+        if outcome == Outcome::Finished {
+            let (count, paragraphs) = (shards.shard_count(), shards.paragraphs);
+            shards.commit()?;
+            ctx.message(format!("sketch: {paragraphs} paragraphs in {count} shards"));
+        }
         Ok(super::Done {
             outcome,
             report,
