@@ -16,6 +16,7 @@ pub mod exit_codes;
 pub mod fixtures;
 pub mod generic;
 pub mod input;
+pub mod learn;
 pub mod metadata;
 pub mod output;
 pub mod pipeline;
