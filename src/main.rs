@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Dedup(args) => cmd::dedup::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir.as_deref()),
+        Command::Learn(args) => cmd::learn::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -5,6 +5,7 @@
 pub mod clean;
 pub mod dedup;
 pub mod explain;
+pub mod learn;
 pub mod rules;
 pub mod run;
 

@@ -360,7 +360,7 @@ impl Learner {
             if !enough(firsts.len())
                 || !self.guard(pages, c)
                 || c.shape.literal_chars < 3
-                || c.shape.level == Level::Caps
+                || matches!(c.shape.level, Level::Caps | Level::Form)
             {
                 continue;
             }
@@ -437,6 +437,8 @@ impl Learner {
                     c.at.iter()
                         .all(|&(p, i)| i < 6 && pages[p].kept[i].split_whitespace().count() <= 6)
                 }
+                // `collect` keeps a form's lines after the body only.
+                Level::Form => true,
                 _ => c.shape.literal_chars >= 3,
             })
             .filter(|c| self.guard(pages, c))
@@ -504,7 +506,7 @@ impl Learner {
             drops.push(Proposal::Drop {
                 shape: c.shape.clone(),
                 first_lines: header.then_some(max_index + 3),
-                after_body: (!header && min_body >= 2).then_some(1),
+                after_body: (!header && min_body >= 1).then_some(min_body.min(2)),
                 max_words: (c.shape.level != Level::Literal).then_some(max_words + 3),
             });
         }
@@ -546,7 +548,9 @@ impl Learner {
         for (p, page) in pages.iter().enumerate() {
             for line in &page.raw {
                 for s in shapes(line) {
-                    if matches!(s.level, Level::Names | Level::Caps) || s.literal_chars < 5 {
+                    if matches!(s.level, Level::Names | Level::Caps | Level::Form)
+                        || s.literal_chars < 5
+                    {
                         continue;
                     }
                     seen.entry(s.pattern.clone())
@@ -767,6 +771,10 @@ fn collect(pages: &[Page], covered: &[Vec<bool>]) -> HashMap<String, Candidate> 
                 continue;
             }
             for s in shapes(line) {
+                // A form alone says little: it counts only after the body (two body lines).
+                if s.level == Level::Form && page.body_before[i] < 2 {
+                    continue;
+                }
                 out.entry(s.pattern.clone())
                     .or_insert_with(|| Candidate {
                         shape: s,

@@ -20,6 +20,9 @@ pub enum Level {
     Names,
     /// Every word in capitals a class: a kicker, a label. Only positional rules use it.
     Caps,
+    /// No word kept, only the line's form: a short question (a sub-head), or a headline
+    /// with a kicker (`Kicker: the rest`, no closing full stop). Only scoped rules use it.
+    Form,
     /// The first N words at the `Digits` level, then anything.
     Prefix(u8),
 }
@@ -33,6 +36,7 @@ impl Level {
             Level::Names => 2,
             Level::Prefix(n) => 10u8.saturating_sub(n),
             Level::Caps => 20,
+            Level::Form => 21,
         }
     }
 }
@@ -264,6 +268,49 @@ pub fn shape(line: &str, level: Level) -> Option<Shape> {
     })
 }
 
+/// What a line starts with in a form: a capital, a digit or an opening quote.
+const FORM_START: &str = r#"[\p{Lu}\d‘“"\x27]"#;
+
+/// The form of `line`, if it has one of the two forms: a question of at most 8 words, or a
+/// headline of at most 30 words under a kicker of at most 60 characters, ending in neither
+/// sentence punctuation nor a quote (a sentence that quotes ends with one).
+pub fn form(line: &str) -> Option<Shape> {
+    let words = line.split_whitespace().count();
+    let starts = line
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "‘“\"'".contains(c));
+    if !starts {
+        return None;
+    }
+    let (key, pattern) =
+        if words <= 8 && line.ends_with('?') && !line[..line.len() - 1].contains(['.', '!', '?']) {
+            ("<a short question>?", format!(r"^{FORM_START}[^.!?]*\?$"))
+        } else {
+            let (head, rest) = line.split_once(": ")?;
+            let ends_open =
+                !line.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')']);
+            if words > 30
+                || head.chars().count() > 60
+                || head.contains(['.', '!', '?', ':'])
+                || rest.contains(['.', '!', '?'])
+                || !ends_open
+            {
+                return None;
+            }
+            (
+                "<Kicker>: <headline>",
+                format!(r#"^{FORM_START}[^.!?:]{{0,60}}:\s+\S[^.!?]*[^.!?:;,"”’\x27)\s]$"#),
+            )
+        };
+    Some(Shape {
+        level: Level::Form,
+        key: key.to_string(),
+        pattern,
+        literal_chars: 0,
+    })
+}
+
 /// The three-letter forms of `names`, as a regex alternation.
 fn short(names: &[&str]) -> String {
     names.iter().map(|n| &n[..3]).collect::<Vec<_>>().join("|")
@@ -282,11 +329,13 @@ pub fn shapes(line: &str) -> Vec<Shape> {
         Level::Prefix(2),
         Level::Caps,
     ];
-    for level in levels {
-        if let Some(s) = shape(line, level) {
-            if !out.iter().any(|o| o.pattern == s.pattern) {
-                out.push(s);
-            }
+    for s in levels
+        .into_iter()
+        .filter_map(|level| shape(line, level))
+        .chain(form(line))
+    {
+        if !out.iter().any(|o| o.pattern == s.pattern) {
+            out.push(s);
         }
     }
     out
@@ -395,6 +444,26 @@ mod tests {
             key("In 2019 the minister said", Level::Prefix(3)),
             "In <N> the …"
         );
+    }
+
+    #[test]
+    fn forms() {
+        let q = form("What are the details?").expect("a question");
+        let re = Regex::new(&q.pattern).expect("valid");
+        assert!(re.is_match("Anything else?"));
+        assert!(!re.is_match("Is this a question? Yes."));
+        let h =
+            form("Sold and separated: the families North Korea leaves behind").expect("a kicker");
+        let re = Regex::new(&h.pattern).expect("valid");
+        assert!(re.is_match("When the dream dies: a defector’s story"));
+        assert!(!re.is_match("He said: the talks failed."));
+        // Sentences have no form: they end like one, or quote, or run long before a colon.
+        assert!(form("He said: the talks failed.").is_none());
+        assert!(form(
+            "The minister said on Tuesday that the talks, which began in March, failed: no deal"
+        )
+        .is_none());
+        assert!(form("lower case: no form").is_none());
     }
 
     #[test]
