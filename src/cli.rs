@@ -88,7 +88,7 @@ pub struct LearnArgs {
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Smallest share of pages a line or shape must occur on to become a rule.
-    #[arg(long, default_value_t = 0.2, value_name = "0..1")]
+    #[arg(long, default_value_t = 0.15, value_name = "0..1")]
     pub min_share: f64,
 }
 

@@ -41,6 +41,9 @@ struct Args {
     train_seed: u64,
     #[arg(long, default_value_t = 2)]
     test_seed: u64,
+    /// The learner's --min-share.
+    #[arg(long, default_value_t = 0.15)]
+    min_share: f64,
     /// The hand-written rules.
     #[arg(long, default_value = "rules")]
     rules: PathBuf,
@@ -96,7 +99,9 @@ fn main() -> Result<()> {
             .file(outlet.name())
             .ok_or_else(|| anyhow!("no rules/{}.toml", outlet.name()))?;
         let site = format!("learned-{}", outlet.name());
-        let learned = Learner::new(&base, &site).learn(train)?;
+        let learned = Learner::new(&base, &site)
+            .min_share(args.min_share)
+            .learn(train)?;
         if args.show {
             println!("{}", learned.toml);
         }

@@ -35,6 +35,10 @@ use std::path::{Path, PathBuf};
 /// Fewer pages than this say too little about what repeats.
 pub const MIN_PAGES: usize = 20;
 
+/// A line always among the first this many kept lines is a header line, scoped with
+/// `first_lines`; bullets and standfirsts make `after_body` a poor scope there.
+const HEADER_LINES: usize = 8;
+
 /// A body line, as rules' `after_body` counts them: 10 words or more.
 const BODY_WORDS: usize = 10;
 
@@ -179,11 +183,11 @@ impl Learner {
         Learner {
             base: Rules { files },
             site: site.to_string(),
-            min_share: 0.2,
+            min_share: 0.15,
         }
     }
 
-    /// The share of pages a line (or shape) must occur on to count as template (default 0.2).
+    /// The share of pages a line (or shape) must occur on to count as template (default 0.15).
     pub fn min_share(mut self, share: f64) -> Learner {
         self.min_share = share.clamp(0.01, 1.0);
         self
@@ -433,10 +437,9 @@ impl Learner {
             .filter(|c| match c.shape.level {
                 Level::Literal => true,
                 // Capitals alone say little: only as a header line (a kicker), kept short.
-                Level::Caps => {
-                    c.at.iter()
-                        .all(|&(p, i)| i < 6 && pages[p].kept[i].split_whitespace().count() <= 6)
-                }
+                Level::Caps => c.at.iter().all(|&(p, i)| {
+                    i < HEADER_LINES && pages[p].kept[i].split_whitespace().count() <= 6
+                }),
                 // `collect` keeps a form's lines after the body only.
                 Level::Form => true,
                 _ => c.shape.literal_chars >= 3,
@@ -456,26 +459,31 @@ impl Learner {
                 )
                 .len()
             };
-            let best =
-                pool.iter()
-                    .enumerate()
-                    .map(|(k, c)| (k, fresh(c)))
-                    .max_by(|(ka, a), (kb, b)| {
-                        a.cmp(b)
-                            .then(
-                                pool[*kb]
-                                    .shape
-                                    .level
-                                    .looseness()
-                                    .cmp(&pool[*ka].shape.level.looseness()),
-                            )
-                            .then(
-                                pool[*ka]
-                                    .shape
-                                    .literal_chars
-                                    .cmp(&pool[*kb].shape.literal_chars),
-                            )
-                    });
+            // Words before capitals: capitals alone claim only the header lines no shape with
+            // words explains on enough pages, so a header line keeps its own rule.
+            let loose = |c: &Candidate| c.shape.level == Level::Caps;
+            let worded = pool.iter().any(|c| !loose(c) && enough(fresh(c)));
+            let best = pool
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !(worded && loose(c)))
+                .map(|(k, c)| (k, fresh(c)))
+                .max_by(|(ka, a), (kb, b)| {
+                    a.cmp(b)
+                        .then(
+                            pool[*kb]
+                                .shape
+                                .level
+                                .looseness()
+                                .cmp(&pool[*ka].shape.level.looseness()),
+                        )
+                        .then(
+                            pool[*ka]
+                                .shape
+                                .literal_chars
+                                .cmp(&pool[*kb].shape.literal_chars),
+                        )
+                });
             let Some((k, gain)) = best else { break };
             if !enough(gain) {
                 break;
@@ -502,7 +510,7 @@ impl Learner {
                 .unwrap_or(1);
             // A header line gets slack for the header's optional lines (a second bullet, an
             // UPDATED line); a line always after the body, the body as its scope.
-            let header = max_index < 6;
+            let header = max_index < HEADER_LINES;
             drops.push(Proposal::Drop {
                 shape: c.shape.clone(),
                 first_lines: header.then_some(max_index + 3),
@@ -527,7 +535,10 @@ impl Learner {
                 .copied()
                 .filter(|&(p, i)| {
                     let line = &pages[p].kept[i];
-                    prose_like(line) || (c.shape.level != Level::Literal && running_text(line))
+                    // A form's lines end unlike a sentence by construction; running text
+                    // that does not end is what a kicker headline looks like.
+                    let varies = !matches!(c.shape.level, Level::Literal | Level::Form);
+                    prose_like(line) || (varies && running_text(line))
                 })
                 .collect::<Vec<_>>(),
         );

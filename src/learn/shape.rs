@@ -78,6 +78,14 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// The lower-case words that join the parts of a name.
+const PARTICLES: [&str; 14] = [
+    "de", "da", "di", "del", "della", "van", "von", "der", "den", "du", "le", "la", "al", "bin",
+];
+
+/// One capitalised word of a name, in a pattern.
+const NAME: &str = r"\p{Lu}[\p{L}\p{M}\x27’.-]*";
+
 /// A piece of a token.
 #[derive(Clone, Debug, PartialEq)]
 enum Piece {
@@ -202,7 +210,15 @@ pub fn shape(line: &str, level: Level) -> Option<Shape> {
     // Tokens as pieces; a run of name tokens collapses into one Names piece.
     let mut words: Vec<Vec<Piece>> = Vec::new();
     for (i, token) in tokens[..take].iter().enumerate() {
-        let p = pieces(token, piece_level, i == 0);
+        let mut p = pieces(token, piece_level, i == 0);
+        // A particle between names is part of the name (Corriere della Sera, Ludwig van Beethoven).
+        let after_name = words.last().is_some_and(|w| w == &[Piece::Names]);
+        let before_name = tokens[..take]
+            .get(i + 1)
+            .is_some_and(|next| is_name(split_trailing(next).0));
+        if piece_level == Level::Names && after_name && before_name && PARTICLES.contains(token) {
+            p = vec![Piece::Names];
+        }
         // A run of names (or of capitals) is one class: names have one to four words.
         for class in [Piece::Names, Piece::Caps] {
             let prev_bare = words
@@ -248,8 +264,8 @@ pub fn shape(line: &str, level: Level) -> Option<Shape> {
                 }
                 Piece::Names => {
                     key.push_str("<Name>");
-                    pattern
-                        .push_str(r"\p{Lu}[\p{L}\p{M}\x27’.-]*(?:\s+\p{Lu}[\p{L}\p{M}\x27’.-]*)*");
+                    let particles = PARTICLES.join("|");
+                    let _ = write!(pattern, r"{NAME}(?:\s+(?:(?:{particles})\s+)?{NAME})*");
                 }
             }
         }
@@ -283,26 +299,29 @@ pub fn form(line: &str) -> Option<Shape> {
     if !starts {
         return None;
     }
-    let (key, pattern) =
-        if words <= 8 && line.ends_with('?') && !line[..line.len() - 1].contains(['.', '!', '?']) {
-            ("<a short question>?", format!(r"^{FORM_START}[^.!?]*\?$"))
-        } else {
-            let (head, rest) = line.split_once(": ")?;
-            let ends_open =
-                !line.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')']);
-            if words > 30
+    let (key, pattern) = if words <= 8
+        && line.ends_with('?')
+        && !line[..line.len() - 1].contains(['.', '!', '?'])
+    {
+        ("<a short question>?", format!(r"^{FORM_START}[^.!?]*\?$"))
+    } else {
+        let (head, rest) = line.split_once(": ")?;
+        let ends_open = !line.ends_with(['.', '!', '?', ':', ';', ',', '"', '”', '’', '\'', ')']);
+        if words > 30
                 || head.chars().count() > 60
                 || head.contains(['.', '!', '?', ':'])
-                || rest.contains(['.', '!', '?'])
+                // `UPDATED : 9:15am` is a label and its value, not a kicker.
+                || head.ends_with(char::is_whitespace)
+                || rest.contains(['.', '!', '?', ':'])
                 || !ends_open
-            {
-                return None;
-            }
-            (
-                "<Kicker>: <headline>",
-                format!(r#"^{FORM_START}[^.!?:]{{0,60}}:\s+\S[^.!?]*[^.!?:;,"”’\x27)\s]$"#),
-            )
-        };
+        {
+            return None;
+        }
+        (
+            "<Kicker>: <headline>",
+            format!(r#"^{FORM_START}[^.!?:]{{0,60}}[^.!?:\s]:\s+\S[^.!?:]*[^.!?:;,"”’\x27)\s]$"#),
+        )
+    };
     Some(Shape {
         level: Level::Form,
         key: key.to_string(),
@@ -424,6 +443,10 @@ mod tests {
             Level::Names,
             "Posted on May 12, 2021 by the editors"
         ));
+        let b = "Read it at Corriere della Sera";
+        assert_eq!(key(b, Level::Names), "Read it at <Name>");
+        assert!(matches(b, Level::Names, "Read it at Folha de S.Paulo"));
+        assert!(matches("Read it at Haaretz", Level::Names, b));
         // Upper-case template words stay literal, and so does the first word.
         assert_eq!(key("SHARE Now", Level::Names), "SHARE <Name>");
         assert_eq!(key("Europe", Level::Names), "Europe");
@@ -457,6 +480,8 @@ mod tests {
         let re = Regex::new(&h.pattern).expect("valid");
         assert!(re.is_match("When the dream dies: a defector’s story"));
         assert!(!re.is_match("He said: the talks failed."));
+        assert!(!re.is_match("UPDATED : Monday, 04 March, 2019, 9:15pm"));
+        assert!(form("UPDATED : Monday, 04 March, 2019").is_none());
         // Sentences have no form: they end like one, or quote, or run long before a colon.
         assert!(form("He said: the talks failed.").is_none());
         assert!(form(
