@@ -1022,3 +1022,88 @@ fn atomic_write(path: &Path, text: &str) -> Result<(), LearnError> {
         })?;
     file.commit().map_err(wrap)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORDS: [&str; 12] = [
+        "harbour", "council", "ferry", "budget", "school", "river", "museum", "tram", "bridge",
+        "library", "market", "stadium",
+    ];
+
+    /// Page `i` of a made-up site: a section label, a headline, a byline, a sentence that
+    /// opens every article the same way, body text of its own, and a closing template line.
+    fn page(i: usize) -> Document {
+        let w = |k: usize| WORDS[(i * 7 + k * 5) % WORDS.len()];
+        let text = format!(
+            "{section}\n\nNew {a} plan splits the {b} committee again\n\n\
+             Posted on March {day}, 2019 by Jane Doe\n\n\
+             The minister said on Monday that the {a} and the {b} would be reviewed before the {c} vote in spring.\n\n\
+             Residents near the {c} told reporters the {a} had been closed for {day} days, and that the {b} was next.\n\n\
+             A spokesman for the {b} declined to comment on the {c} when asked about it on Tuesday evening.\n\n\
+             Tap here for the archive",
+            section = ["World", "Politics", "Asia"][i % 3],
+            a = w(0),
+            b = w(1),
+            c = w(2),
+            day = i % 28 + 1,
+        );
+        Document::from_text(format!("p{i}"), text)
+    }
+
+    fn learned(n: usize) -> Result<LearnedFile, LearnError> {
+        let base = Rules::builtin().expect("built-in rules");
+        Learner::new(&base, "made-up").learn(&(0..n).map(page).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn learns_template_lines_and_spares_prose() {
+        let file = learned(24).expect("learns");
+        let text = |p: &Document| {
+            Cleaner::new(Rules {
+                files: vec![file.file.clone()],
+            })
+            .default_site(Some("made-up".into()))
+            .clean(p)
+            .text()
+        };
+        let cleaned = text(&page(100));
+        // The template went: byline, closing line, section label.
+        for gone in ["Posted on", "Tap here", "World\n", "Politics\n", "Asia\n"] {
+            assert!(
+                !cleaned.contains(gone),
+                "{gone:?} left in:\n{cleaned}\n{}",
+                file.toml
+            );
+        }
+        // Every sentence stayed, the one that opens each article the same way too: "The
+        // minister said on ..." is a shape on every page, but its lines read as prose.
+        for kept in ["The minister said", "Residents near", "A spokesman", "New "] {
+            assert!(
+                cleaned.contains(kept),
+                "{kept:?} removed:\n{cleaned}\n{}",
+                file.toml
+            );
+        }
+        assert!(file.rules.iter().all(|r| r.fired > 0));
+        assert!(
+            file.toml.contains("learned: changed 24 of 24 pages (100%)"),
+            "{}",
+            file.toml
+        );
+        // Fixtures fire every rule, from two pages at least.
+        assert!(file.fixtures.len() >= 2);
+    }
+
+    #[test]
+    fn needs_twenty_pages_and_a_name() {
+        assert!(matches!(learned(19), Err(LearnError::TooFewPages(19))));
+        let base = Rules::builtin().expect("built-in rules");
+        let pages: Vec<Document> = (0..20).map(page).collect();
+        assert!(matches!(
+            Learner::new(&base, "no spaces").learn(&pages),
+            Err(LearnError::BadName(_))
+        ));
+    }
+}
