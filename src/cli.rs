@@ -169,7 +169,7 @@ pub struct InputArgs {
 }
 
 /// Which rules apply.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct RuleArgs {
     /// Rule directory; by default the rule files built into this binary.
     #[arg(long, value_name = "DIR", help_heading = "Rules")]
