@@ -61,6 +61,43 @@ pub enum Command {
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Propose a rule file for a site from 20 or more of its pages.
+    #[command(after_long_help = LEARN_EXAMPLES)]
+    Learn(LearnArgs),
+}
+
+const LEARN_EXAMPLES: &str = "\
+EXAMPLES:
+  See what 200 pages of a site suggest, each rule with its share of pages and examples:
+    newsclean learn pages/example-news/ --site example-news --dry-run
+
+  Write rules/example-news.toml and fixtures in rules/example-news/, then check them:
+    newsclean learn pages/example-news/ --site example-news --out rules/example-news.toml";
+
+/// `newsclean learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The site's name: the rule file's `[site] name` and the prefix of its rule ids.
+    #[arg(long, value_name = "NAME")]
+    pub site: String,
+    /// The rule file to write; its fixtures go beside it, in a directory of its name.
+    #[arg(long, value_name = "FILE", required_unless_present = "dry_run")]
+    pub out: Option<PathBuf>,
+    /// Print the proposed rules with examples; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace an existing rule file.
+    #[arg(long)]
+    pub force: bool,
+    /// Rules the pages are cleaned with before learning (generic and platform files; site
+    /// files are left out); by default the built-in rules.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Smallest share of pages a line or shape must occur on to become a rule.
+    #[arg(long, default_value_t = 0.15, value_name = "0..1")]
+    pub min_share: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,7 +177,7 @@ pub struct InputArgs {
 }
 
 /// Which rules apply.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct RuleArgs {
     /// Rule directory; by default the rule files built into this binary.
     #[arg(long, value_name = "DIR", help_heading = "Rules")]

@@ -18,6 +18,7 @@ pub mod fixtures;
 pub mod generic;
 pub mod html_report;
 pub mod input;
+pub mod learn;
 pub mod metadata;
 pub mod output;
 pub mod pipeline;

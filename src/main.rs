@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Sketch(args) => cmd::sketch::run(args),
         Command::Rules(RulesCommand::Check { dir }) => cmd::rules::check(dir.as_deref()),
+        Command::Learn(args) => cmd::learn::run(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -6,6 +6,7 @@ mod cli;
 mod dedup;
 mod generic;
 mod golden;
+mod learn;
 mod model;
 mod parquet;
 mod properties;

@@ -10,7 +10,7 @@
 //! the output sentence-like but stops long verbatim replays that would look
 //! like copied paragraphs to a near-duplicate detector.
 
-use crate::rng::Rng;
+use super::rng::Rng;
 
 const SAMPLES: [&str; 5] = [
     include_str!("../../samples/scmp-nk-diplomat.txt"),

@@ -6,9 +6,9 @@
 //! appended story) with variations, around body paragraphs of which a share
 //! is copied from the wire pool.
 
-use crate::model::Model;
-use crate::rng::Rng;
-use crate::text::*;
+use super::model::Model;
+use super::rng::Rng;
+use super::text::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outlet {

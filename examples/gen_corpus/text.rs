@@ -3,8 +3,8 @@
 //! (quote marks, comma placement, apostrophes, spelling), and makes the wire
 //! stories whose paragraphs outlets copy with light edits.
 
-use crate::model::{Kind, Model, Slot};
-use crate::rng::Rng;
+use super::model::{Kind, Model, Slot};
+use super::rng::Rng;
 
 pub const FIRST: &[&str] = &[
     "Maria",

@@ -1,10 +1,13 @@
 //! One module per subcommand, each `run(args) -> anyhow::Result<Exit>`, mapping flags onto the
 //! library's [`Pipeline`](crate::pipeline::Pipeline), plus what they share: loading rules,
-//! threads, and the output flags as a [`Target`](crate::pipeline::target::Target).
+//! threads, the output flags as a [`Target`](crate::pipeline::target::Target), the batch of
+//! `clean` and `run`, the rule check (`rules check`, `learn`) and the report (`report`, `run
+//! --report`). No subcommand calls another.
 
 pub mod clean;
 pub mod dedup;
 pub mod explain;
+pub mod learn;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -13,6 +16,7 @@ pub mod sketch;
 use crate::cli::{DedupArgs, Format, InputArgs, OutputArgs, RuleArgs, RunArgs};
 use crate::dedup::DedupConfig;
 use crate::exit_codes::Exit;
+use crate::fixtures::{self, FixtureProblem};
 use crate::input::{Fields, Reader, Selection};
 use crate::output::OutputError;
 use crate::pipeline::target::{Batch, Target};
@@ -20,6 +24,7 @@ use crate::pipeline::{Cancel, Done, Outcome, Pipeline, PipelineError, Progress};
 use crate::terminal::{cancel_on_signals, message, Terminal};
 use crate::{Cleaner, Rules};
 use anyhow::{anyhow, Context};
+use std::path::Path;
 use std::time::Instant;
 
 /// Cleans the inputs (and with dedup flags finds their near-duplicates) into `--out`.
@@ -201,4 +206,87 @@ pub fn finish(done: &Done, started: Instant, quiet: bool, out: &OutputArgs) -> E
     } else {
         Exit::Success
     }
+}
+
+/// `rules check` (and `learn` after writing): checks `dir`, or `./rules`, or (outside a checkout) the built-in rules.
+pub fn check_rules(dir: Option<&Path>) -> anyhow::Result<Exit> {
+    let dir = match dir {
+        Some(dir) if !dir.is_dir() => anyhow::bail!("{}: no such rule directory", dir.display()),
+        Some(dir) => dir,
+        None if Path::new("rules").is_dir() => Path::new("rules"),
+        None => return check_builtin(),
+    };
+    let rules = match Rules::load(dir) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            message(format!("{} error(s) in {}", errors.0.len(), dir.display()));
+            return Ok(Exit::CheckFailed);
+        }
+    };
+    let problems = fixtures::check(&rules, dir)?;
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    let n_rules: usize = rules.files.iter().map(|f| f.rules.len()).sum();
+    if problems.is_empty() {
+        println!(
+            "{}: {} rule files, {} rules, all fixtures pass",
+            dir.display(),
+            rules.files.len(),
+            n_rules
+        );
+        Ok(Exit::Success)
+    } else {
+        let failing = problems
+            .iter()
+            .filter(|p| matches!(p, FixtureProblem::Mismatch { .. }))
+            .count();
+        message(format!(
+            "{} problem(s) ({} fixture mismatches) in {}",
+            problems.len(),
+            failing,
+            dir.display()
+        ));
+        Ok(Exit::CheckFailed)
+    }
+}
+
+/// Validates the rules built into the binary (their fixtures live in the source tree).
+fn check_builtin() -> anyhow::Result<Exit> {
+    match Rules::builtin() {
+        Ok(rules) => {
+            let n_rules: usize = rules.files.iter().map(|f| f.rules.len()).sum();
+            println!(
+                "built-in rules: {} rule files, {} rules, valid (no ./rules here: give a rule \
+                 directory to run its fixtures too)",
+                rules.files.len(),
+                n_rules
+            );
+            Ok(Exit::Success)
+        }
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            Ok(Exit::CheckFailed)
+        }
+    }
+}
+
+/// Writes `dir/report.html` (`report`, and `run --report` after its run); `fields` are the
+/// run's JSONL field names when known.
+pub fn write_report(dir: &Path, fields: Option<Fields>, quiet: bool) -> anyhow::Result<()> {
+    let (path, bytes) = crate::html_report::write(dir, fields, Default::default())
+        .with_context(|| format!("writing the report of {}", dir.display()))?;
+    if !quiet {
+        message(format!(
+            "report: {} ({:.1} MB)",
+            path.display(),
+            bytes as f64 / 1e6
+        ));
+    }
+    Ok(())
 }

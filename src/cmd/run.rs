@@ -15,7 +15,7 @@ pub fn run(args: &RunCommandArgs) -> anyhow::Result<Exit> {
     let wrote = done.outcome == Outcome::Finished
         && (done.report.documents_written > 0 || a.output.allow_empty);
     if a.report && wrote {
-        super::report::write(&a.output.out, Some(super::fields(&a.input)), a.run.quiet)?;
+        super::write_report(&a.output.out, Some(super::fields(&a.input)), a.run.quiet)?;
     }
     Ok(exit)
 }
