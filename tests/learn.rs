@@ -9,6 +9,8 @@ mod model;
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/outlets.rs"]
 mod outlets;
+#[path = "../examples/learn_table/pages.rs"]
+mod pages;
 #[allow(dead_code)]
 #[path = "../examples/gen_corpus/rng.rs"]
 mod rng;
@@ -20,35 +22,8 @@ use crate::util::{newsclean, rules};
 use newsclean::learn::measure::{compare, recognised};
 use newsclean::learn::Learner;
 use newsclean::rules::FileKind;
-use newsclean::{Document, Rules};
-use outlets::{Outlet, Params};
-
-/// `per` pages of each of the five sample templates, generated with `seed`.
-fn pages(model: &model::Model, seed: u64, per: usize) -> Vec<(Outlet, Vec<Document>)> {
-    let params = Params {
-        syndicated: 0.1,
-        unknown: 0.0,
-        url_share: 0.0,
-        wire_outlets: 6.0,
-    };
-    let mut out: Vec<(Outlet, Vec<Document>)> =
-        Outlet::ALL[..5].iter().map(|o| (*o, Vec::new())).collect();
-    let mut i = 0;
-    while out.iter().any(|(_, d)| d.len() < per) {
-        let doc = outlets::generate(model, &params, seed, i);
-        if let Some((_, docs)) = out
-            .iter_mut()
-            .find(|(o, d)| *o == doc.outlet && d.len() < per)
-        {
-            docs.push(Document::from_text(
-                format!("{}-{i}", doc.outlet.name()),
-                doc.text,
-            ));
-        }
-        i += 1;
-    }
-    out
-}
+use newsclean::Rules;
+use pages::pages;
 
 #[test]
 fn learned_files_match_the_hand_written_ones_on_unseen_pages() {

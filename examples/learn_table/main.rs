@@ -12,6 +12,7 @@ mod model;
 #[allow(dead_code)]
 #[path = "../gen_corpus/outlets.rs"]
 mod outlets;
+mod pages;
 #[allow(dead_code)]
 #[path = "../gen_corpus/rng.rs"]
 mod rng;
@@ -24,8 +25,8 @@ use clap::Parser;
 use newsclean::learn::measure::{compare, recognised, Comparison};
 use newsclean::learn::Learner;
 use newsclean::rules::FileKind;
-use newsclean::{Document, Rules};
-use outlets::{Outlet, Params};
+use newsclean::Rules;
+use pages::pages;
 use std::path::PathBuf;
 
 /// Learn rule files from generated pages and score them against the hand-written ones.
@@ -50,33 +51,6 @@ struct Args {
     /// Also print each learned file, and lines it missed or removed wrongly.
     #[arg(long)]
     show: bool,
-}
-
-/// `per` pages of each sample template, generated with `seed`.
-fn pages(model: &model::Model, seed: u64, per: usize) -> Vec<(Outlet, Vec<Document>)> {
-    let params = Params {
-        syndicated: 0.1,
-        unknown: 0.0,
-        url_share: 0.0,
-        wire_outlets: 6.0,
-    };
-    let mut out: Vec<(Outlet, Vec<Document>)> =
-        Outlet::ALL[..5].iter().map(|o| (*o, Vec::new())).collect();
-    let mut i = 0;
-    while out.iter().any(|(_, d)| d.len() < per) {
-        let doc = outlets::generate(model, &params, seed, i);
-        if let Some((_, docs)) = out
-            .iter_mut()
-            .find(|(o, d)| *o == doc.outlet && d.len() < per)
-        {
-            docs.push(Document::from_text(
-                format!("{}-{i}", doc.outlet.name()),
-                doc.text,
-            ));
-        }
-        i += 1;
-    }
-    out
 }
 
 fn main() -> Result<()> {
