@@ -301,6 +301,28 @@ fn report_refuses_what_it_cannot_read() {
     assert!(!dir.path("o").exists(), "refused before the run");
 }
 
+// A broken line of an output file is named by file and line, and the parser's reason is said
+// once (it was printed twice: in the message and again as its source).
+#[test]
+fn a_broken_record_is_named_by_file_and_line_once() {
+    let dir = crate::tempdir!();
+    let samples = root().join("samples");
+    ok(&newsclean(
+        &dir.0,
+        &["run", samples.to_str().expect("path"), "--out", "o", "-q"],
+    ));
+    let records = dir.path("o/documents.jsonl");
+    let mut text = std::fs::read_to_string(&records).expect("records");
+    text.push_str("{\"id\": \"cut\n");
+    std::fs::write(&records, text).expect("write");
+    let out = newsclean(&dir.0, &["report", "o"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("documents.jsonl:6: "), "{stderr}");
+    assert_eq!(stderr.matches(" column ").count(), 1, "{stderr}");
+    assert!(!dir.path("o/report.html").exists());
+}
+
 #[test]
 fn failures_are_listed_with_their_file_and_line() {
     let dir = crate::tempdir!();

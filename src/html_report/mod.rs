@@ -41,7 +41,7 @@ pub enum ReportError {
     #[error("{path}")]
     Io { path: PathBuf, source: io::Error },
     /// A line of an output file is not what newsclean writes.
-    #[error("{path}:{line}: {source}")]
+    #[error("{path}:{line}: not a line newsclean writes")]
     Json {
         path: PathBuf,
         line: u64,
