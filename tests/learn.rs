@@ -129,3 +129,21 @@ fn learn_writes_a_checked_rule_file_and_refuses_to_replace_it() {
     assert_eq!(few.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&few.stderr).contains("at least 20 pages"));
 }
+
+// Pages of five templates given as one site: no marker is on most of them, and the listing
+// says so instead of an empty fingerprint.
+#[test]
+fn pages_of_several_sites_have_no_fingerprint_and_are_told_so() {
+    let model = model::Model::train(0.6, 4);
+    let docs: Vec<_> = pages(&model, 31, 5)
+        .into_iter()
+        .flat_map(|(_, docs)| docs)
+        .collect();
+    let base = Rules::builtin().expect("built-in rules");
+    let file = Learner::new(&base, "mixed")
+        .learn(&docs)
+        .expect("rules learned from the mixed pages");
+    assert!(file.fingerprint.is_empty(), "{:?}", file.fingerprint);
+    let listing = file.describe();
+    assert!(listing.contains("fingerprint: none"), "{listing}");
+}

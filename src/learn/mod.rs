@@ -1001,12 +1001,26 @@ impl LearnedFile {
             .iter()
             .map(|(s, share)| format!("{} ({:.0}%)", s.key, share * 100.0))
             .collect();
-        let _ = writeln!(
-            t,
-            "fingerprint (any {} of): {}",
-            self.min_matches,
-            fp.join("; ")
-        );
+        if fp.is_empty() {
+            // Pages of several templates share no marker: only --site, a record's `site` or
+            // the domains can name them.
+            let by = match self.domains.is_empty() {
+                true => String::new(),
+                false => format!(" or the domains {}", self.domains.join(", ")),
+            };
+            let _ = writeln!(
+                t,
+                "fingerprint: none (no line is on most of the pages: are they of one site?); \
+                 recognised by --site or a record's site{by} only"
+            );
+        } else {
+            let _ = writeln!(
+                t,
+                "fingerprint (any {} of): {}",
+                self.min_matches,
+                fp.join("; ")
+            );
+        }
         for rule in &self.rules {
             let _ = writeln!(
                 t,
