@@ -452,6 +452,10 @@ pub struct SketchCommandArgs {
     /// Replace an existing output directory.
     #[arg(long)]
     pub force: bool,
+    /// Write the output even when no document was sketched (a machine's empty share of a
+    /// batch); without it, such a run writes nothing, as `clean` and `run` do.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Start a new shard past this many paragraphs (at a document boundary).
     #[arg(long, value_name = "ROWS", default_value_t = crate::output::sketches::MAX_SHARD_ROWS)]
     pub shard_rows: usize,

@@ -514,3 +514,41 @@ fn sketch_writes_a_shard_per_jsonl_file_and_refuses_to_overwrite() {
     assert!(dir.path("sk/sketches-00008.parquet").exists());
     assert!(!dir.path("sk/sketches-00000.parquet").exists());
 }
+
+// `sketch` wrote an output directory (and exited 0 on an empty input) when no document was
+// sketched, where `clean` and `run` write nothing unless --allow-empty.
+#[test]
+fn sketch_writes_nothing_when_no_document_was_sketched_unless_allowed() {
+    let dir = crate::tempdir!();
+    std::fs::write(dir.path("empty.jsonl"), "").expect("write");
+    for (input, why) in [
+        ("missing.jsonl", "all 1 inputs failed"),
+        ("empty.jsonl", "no input documents were found"),
+    ] {
+        let out = newsclean(&dir.0, &["sketch", input, "--out", "sk", "-q"]);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(why) && stderr.contains("--allow-empty"),
+            "{stderr}"
+        );
+        assert!(!dir.path("sk").exists(), "{input}: an output was written");
+    }
+    let out = newsclean(
+        &dir.0,
+        &[
+            "sketch",
+            "empty.jsonl",
+            "--out",
+            "sk",
+            "--allow-empty",
+            "-q",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path("sk/_config.json").is_file());
+}

@@ -22,7 +22,8 @@ pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
     };
     check_not_input(&args.out, &args.input.inputs)?;
     let shards = SketchShards::create(&args.out, args.force, &config, args.shard_rows)?
-        .first_shard(args.first_shard);
+        .first_shard(args.first_shard)
+        .allow_empty(args.allow_empty);
     let done = pipeline.sketch(reader(&args.input), &config, shards)?;
     let report = &done.report;
     if done.outcome == Outcome::Interrupted {
@@ -35,8 +36,9 @@ pub fn run(args: &SketchCommandArgs) -> anyhow::Result<Exit> {
     if !args.run.quiet {
         message(report.summary(started.elapsed()));
     }
-    Ok(match report.documents_failed {
-        0 => Exit::Success,
-        _ => Exit::Error,
+    let nothing = report.documents_written == 0 && !args.allow_empty;
+    Ok(match report.documents_failed == 0 && !nothing {
+        true => Exit::Success,
+        false => Exit::Error,
     })
 }

@@ -184,6 +184,8 @@ pub struct SketchShards {
     first: i32,
     /// Paragraphs written, all shards.
     pub paragraphs: u64,
+    /// Whether a batch that sketched no document still writes its (empty) directory.
+    pub allow_empty: bool,
 }
 
 impl SketchShards {
@@ -206,6 +208,7 @@ impl SketchShards {
             max_rows: max_rows.max(1),
             first: 0,
             paragraphs: 0,
+            allow_empty: false,
         })
     }
 
@@ -215,6 +218,13 @@ impl SketchShards {
     pub fn first_shard(mut self, first: u32) -> SketchShards {
         self.first = i32::try_from(first).unwrap_or(i32::MAX);
         self.shards = self.first;
+        self
+    }
+
+    /// Writes the directory even when no document is sketched (a machine's empty share of a
+    /// batch); without it such a batch writes nothing, as `clean` and `run` do.
+    pub fn allow_empty(mut self, allow: bool) -> SketchShards {
+        self.allow_empty = allow;
         self
     }
 

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 impl Pipeline<'_> {
     /// Cleans every document of `reader` and appends its sketches (made with `config`) to
     /// `shards`, in input order; each JSONL input file starts a shard. The shards' directory
-    /// is committed when the batch ran to its end, and left as it was when interrupted.
+    /// is committed when the batch ran to its end (and sketched a document, unless the shards
+    /// allow an empty output), and left as it was when interrupted.
     pub fn sketch(
         &self,
         reader: Reader,
@@ -55,7 +56,15 @@ impl Pipeline<'_> {
         });
         report.bytes_read = input_bytes.load(std::sync::atomic::Ordering::Relaxed);
         report.interrupted = outcome == Outcome::Interrupted;
-        if outcome == Outcome::Finished {
+        if outcome == Outcome::Finished && report.documents_written == 0 && !shards.allow_empty {
+            let why = match report.documents_read {
+                0 => "no input documents were found".to_string(),
+                n => format!("all {n} inputs failed"),
+            };
+            ctx.message(format!(
+                "warning: {why}: nothing written (--allow-empty writes an empty output)"
+            ));
+        } else if outcome == Outcome::Finished {
             let (count, paragraphs) = (shards.shard_count(), shards.paragraphs);
             shards.commit()?;
             ctx.message(format!("sketch: {paragraphs} paragraphs in {count} shards"));
