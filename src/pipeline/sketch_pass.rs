@@ -57,12 +57,9 @@ impl Pipeline<'_> {
         report.bytes_read = input_bytes.load(std::sync::atomic::Ordering::Relaxed);
         report.interrupted = outcome == Outcome::Interrupted;
         if outcome == Outcome::Finished && report.documents_written == 0 && !shards.allow_empty {
-            let why = match report.documents_read {
-                0 => "no input documents were found".to_string(),
-                n => format!("all {n} inputs failed"),
-            };
             ctx.message(format!(
-                "warning: {why}: nothing written (--allow-empty writes an empty output)"
+                "warning: {}: nothing written (--allow-empty writes an empty output)",
+                super::target::why_nothing_was_written(&report)
             ));
         } else if outcome == Outcome::Finished {
             let (count, paragraphs) = (shards.shard_count(), shards.paragraphs);

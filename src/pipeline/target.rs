@@ -151,10 +151,7 @@ impl Target {
         if report.documents_written > 0 || self.allow_empty {
             return true;
         }
-        let why = match report.documents_read {
-            0 => "no input documents were found".to_string(),
-            n => format!("all {n} inputs failed"),
-        };
+        let why = why_nothing_was_written(report);
         let left = match self.out.exists() {
             true => "left as it was",
             false => "not created",
@@ -164,6 +161,14 @@ impl Target {
             self.out.display()
         )));
         false
+    }
+}
+
+/// Why a finished batch wrote no document: no input, or every one failed.
+pub(crate) fn why_nothing_was_written(report: &crate::report::RunReport) -> String {
+    match report.documents_read {
+        0 => "no input documents were found".to_string(),
+        n => format!("all {n} inputs failed"),
     }
 }
 
